@@ -1,0 +1,60 @@
+"""Settings: defaults, overridden by `.streamlit/secrets.toml` [kokemusmittari], then by
+environment variables KOKEMUSMITTARI_<NAME> (upper case). No Streamlit import, so the
+command line and the tests read the same values as the app.
+"""
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent
+DEFAULT_DB = PROJECT_ROOT / "data" / "kokemusmittari.duckdb"
+
+
+@dataclass(frozen=True)
+class Settings:
+    db: str = str(DEFAULT_DB)
+    upload_limit_mb: float = 20.0
+    zip_max_entries: int = 10_000
+    zip_max_total_mb: float = 200.0
+    zip_max_ratio: float = 100.0
+    future_days: int = 31
+    suppression_threshold: int = 5
+    # who the app shows figures to until roles exist: leadership (exact) or member/board (suppressed)
+    view_role: str = "leadership"
+    # seconds to wait for another process holding the embedded DuckDB file
+    lock_timeout: float = 120.0
+
+    @property
+    def upload_limit_bytes(self) -> int:
+        return int(self.upload_limit_mb * 1024 * 1024)
+
+    @property
+    def zip_max_total_bytes(self) -> int:
+        return int(self.zip_max_total_mb * 1024 * 1024)
+
+
+def _secrets_file() -> Path:
+    return Path(os.environ.get("KOKEMUSMITTARI_SECRETS", PROJECT_ROOT / ".streamlit" / "secrets.toml"))
+
+
+def load_settings(**overrides) -> Settings:
+    """Settings from defaults < secrets.toml < environment < explicit overrides (None ignored)."""
+    values: dict = {}
+    secrets = _secrets_file()
+    if secrets.is_file():
+        with secrets.open("rb") as handle:
+            values.update(tomllib.load(handle).get("kokemusmittari", {}))
+    for field in fields(Settings):
+        env = os.environ.get(f"KOKEMUSMITTARI_{field.name.upper()}")
+        if env is not None:
+            values[field.name] = env
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    settings = Settings()
+    typed = {}
+    for field in fields(Settings):
+        if field.name in values:
+            kind = type(getattr(settings, field.name))
+            typed[field.name] = kind(values[field.name])
+    return replace(settings, **typed)
