@@ -1,0 +1,316 @@
+"""The uploads ledger: store an accepted upload, preview what it would change, roll it back.
+
+An upload replaces, for each organisation × sheet × month its rows cover, whatever was in
+force before — and nothing else. Rows are never deleted: `current_sheet_months` points at
+the upload in force, so a rollback only moves those pointers back. Everything one upload
+does happens in one transaction, so a killed process leaves the warehouse as it was.
+"""
+
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from data_sources.problems import CheckedUpload
+from data_sources.vocabulary import MONTH_COLUMN, SHEET_COLUMNS
+from warehouse import SHEET_TABLES, Warehouse
+from warehouse.audit import now_utc, record_event
+
+# Fault injection for the crash-safety test: when set to a path, store_upload writes that
+# file after inserting its rows and then waits before committing, so a test can kill it there.
+PAUSE_ENV = "KOKEMUSMITTARI_FAULT_PAUSE_BEFORE_COMMIT"
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """Rows in force for one organisation × sheet × month that an upload would replace."""
+
+    upload_id: int
+    uploaded_at: datetime
+    file_name: str
+    count_rows: int
+
+
+@dataclass(frozen=True)
+class SheetMonthChange:
+    org_code: str
+    sheet: str
+    period_month: date
+    count_new_rows: int
+    replaced: Replaced | None
+
+
+@dataclass
+class UploadPreview:
+    changes: list[SheetMonthChange] = field(default_factory=list)
+    # the upload already in force for all of this content, when the file is an identical re-send
+    identical_upload_id: int | None = None
+
+    @property
+    def unchanged(self) -> bool:
+        return self.identical_upload_id is not None
+
+    @property
+    def rows_added(self) -> int:
+        return sum(c.count_new_rows for c in self.changes)
+
+    @property
+    def rows_replaced(self) -> int:
+        return sum(c.replaced.count_rows for c in self.changes if c.replaced)
+
+    @property
+    def months(self) -> list[date]:
+        return sorted({c.period_month for c in self.changes})
+
+    @property
+    def superseded(self) -> list[Replaced]:
+        """The earlier uploads this one replaces (wholly or in part), each once, oldest first."""
+        by_id: dict[int, Replaced] = {}
+        for change in self.changes:
+            if change.replaced:
+                seen = by_id.get(change.replaced.upload_id)
+                rows = change.replaced.count_rows + (seen.count_rows if seen else 0)
+                by_id[change.replaced.upload_id] = Replaced(
+                    change.replaced.upload_id, change.replaced.uploaded_at,
+                    change.replaced.file_name, rows,
+                )
+        return [by_id[k] for k in sorted(by_id)]
+
+
+@dataclass(frozen=True)
+class StoreResult:
+    upload_id: int
+    rows_added: int
+    rows_replaced: int
+    superseded: tuple[int, ...]
+    unchanged: bool
+
+
+class UploadRefused(ValueError):
+    """store_upload was handed a file that did not pass its checks."""
+
+
+def _sheet_months(checked: CheckedUpload, default_org: str | None) -> dict[tuple, int]:
+    """(org_code, sheet, month) -> number of rows the upload holds for it."""
+    counts: dict[tuple, int] = {}
+    for sheet, frame in checked.sheets.items():
+        if frame is None or frame.empty:
+            continue
+        orgs = frame["org_code"].fillna(default_org) if default_org else frame["org_code"]
+        months = pd.to_datetime(frame[MONTH_COLUMN[sheet]]).dt.date
+        for (org, month), n in pd.Series(1, index=[orgs, months]).groupby(level=[0, 1]).sum().items():
+            counts[(org, sheet, month.replace(day=1))] = int(n)
+    return counts
+
+
+def preview_upload(warehouse: Warehouse, checked: CheckedUpload, org_code: str | None = None) -> UploadPreview:
+    """What storing `checked` would change, without changing anything."""
+    cur = warehouse.cursor()
+    try:
+        return _preview(cur, checked, org_code)
+    finally:
+        cur.close()
+
+
+def _preview(cur, checked: CheckedUpload, org_code: str | None) -> UploadPreview:
+    wanted = _sheet_months(checked, org_code)
+    in_force = {}
+    if wanted:
+        keys = pd.DataFrame(
+            [(o, s, m) for o, s, m in wanted], columns=["org_code", "sheet", "period_month"]
+        )
+        cur.register("wanted_keys", keys)
+        rows = cur.execute(
+            "select c.org_code, c.sheet, c.period_month, u.upload_id, u.uploaded_at, u.file_name,"
+            " u.content_hash, m.count_rows"
+            " from wanted_keys w"
+            " join current_sheet_months c"
+            "   on c.org_code = w.org_code and c.sheet = w.sheet and c.period_month = w.period_month"
+            " join uploads u on u.upload_id = c.upload_id"
+            " join upload_sheet_months m on m.upload_id = c.upload_id and m.org_code = c.org_code"
+            "  and m.sheet = c.sheet and m.period_month = c.period_month"
+        ).fetchall()
+        cur.unregister("wanted_keys")
+        in_force = {(o, s, m): rest for o, s, m, *rest in rows}
+    changes = []
+    for key in sorted(wanted):
+        before = in_force.get(key)
+        replaced = Replaced(before[0], before[1], before[2], before[4]) if before else None
+        changes.append(SheetMonthChange(key[0], key[1], key[2], wanted[key], replaced))
+    identical = {in_force[k][0] for k in wanted if k in in_force and in_force[k][3] == checked.content_hash}
+    covered_identically = wanted and all(
+        k in in_force and in_force[k][3] == checked.content_hash for k in wanted
+    )
+    preview = UploadPreview(changes=changes)
+    if covered_identically and len(identical) == 1:
+        preview.identical_upload_id = identical.pop()
+    return preview
+
+
+def store_upload(
+    warehouse: Warehouse, checked: CheckedUpload, raw: bytes, *, uploaded_by: str,
+    org_code: str | None, source: str, uploaded_at: datetime | None = None,
+) -> StoreResult:
+    """Store an accepted upload in one transaction: archive, ledger, rows, pointers, audit."""
+    if not checked.ok:
+        raise UploadRefused(f"{checked.file_name}: {len(checked.errors)} problem(s)")
+    with warehouse.transaction() as cur:
+        preview = _preview(cur, checked, org_code)
+        if preview.unchanged:
+            record_event(cur, uploaded_by, "upload_unchanged", org_code=org_code,
+                         upload_id=preview.identical_upload_id, file_name=checked.file_name,
+                         details={"content_hash": checked.content_hash})
+            return StoreResult(preview.identical_upload_id, 0, 0, (), True)
+        upload_id = cur.execute("select nextval('upload_id_seq')").fetchone()[0]
+        uploaded_at = uploaded_at or now_utc()
+        superseded = tuple(r.upload_id for r in preview.superseded)
+        cur.execute(
+            "insert into archive_files (content_hash, file_name, size_bytes, content, archived_at)"
+            " values (?, ?, ?, ?, ?) on conflict do nothing",
+            [checked.content_hash, checked.file_name, len(raw), raw, uploaded_at],
+        )
+        cur.execute(
+            "insert into uploads (upload_id, uploaded_at, uploaded_by, org_code, file_name,"
+            " content_hash, file_type, source, rows_added, rows_replaced, supersedes)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [upload_id, uploaded_at, uploaded_by, org_code, checked.file_name,
+             checked.content_hash, checked.file_type, source, preview.rows_added,
+             preview.rows_replaced, list(superseded)],
+        )
+        for change in preview.changes:
+            cur.execute(
+                "insert into upload_sheet_months (upload_id, org_code, sheet, period_month, count_rows)"
+                " values (?, ?, ?, ?, ?)",
+                [upload_id, change.org_code, change.sheet, change.period_month, change.count_new_rows],
+            )
+            cur.execute(
+                "insert or replace into current_sheet_months (org_code, sheet, period_month, upload_id)"
+                " values (?, ?, ?, ?)",
+                [change.org_code, change.sheet, change.period_month, upload_id],
+            )
+        for sheet, frame in checked.sheets.items():
+            _insert_rows(cur, sheet, frame, upload_id, org_code)
+        record_event(
+            cur, uploaded_by, "upload_stored", org_code=org_code, upload_id=upload_id,
+            file_name=checked.file_name,
+            details={"source": source, "content_hash": checked.content_hash,
+                     "rows_added": preview.rows_added, "rows_replaced": preview.rows_replaced,
+                     "supersedes": list(superseded),
+                     "months": {s: checked.months(s) for s in checked.sheets},
+                     "warnings": [p.code for p in checked.warnings]},
+        )
+        _pause_for_fault_test()
+    return StoreResult(upload_id, preview.rows_added, preview.rows_replaced, superseded, False)
+
+
+def _insert_rows(cur, sheet: str, frame: pd.DataFrame, upload_id: int, org_code: str | None) -> None:
+    if frame is None or frame.empty:
+        return
+    table, month_column = SHEET_TABLES[sheet]
+    rows = frame.loc[:, list(SHEET_COLUMNS[sheet])].copy()
+    if org_code:
+        rows["org_code"] = rows["org_code"].fillna(org_code)
+    rows[month_column] = pd.to_datetime(rows[month_column]).dt.to_period("M").dt.to_timestamp()
+    cur.register("incoming_rows", rows)
+    columns = ", ".join(SHEET_COLUMNS[sheet])
+    cur.execute(
+        f"insert into {table} (upload_id, {columns}) select ?, {columns} from incoming_rows",  # noqa: S608 — names from vocabulary, not from input
+        [upload_id],
+    )
+    cur.unregister("incoming_rows")
+
+
+def _pause_for_fault_test() -> None:
+    marker = os.environ.get(PAUSE_ENV)
+    if marker:
+        Path(marker).write_text("rows inserted, not committed")
+        time.sleep(600)
+
+
+def record_refusal(warehouse: Warehouse, checked: CheckedUpload, *, uploaded_by: str,
+                   org_code: str | None, source: str) -> None:
+    """Only the refusal itself is kept: who, when, file name and the problem codes."""
+    with warehouse.transaction() as cur:
+        record_event(cur, uploaded_by, "upload_refused", org_code=org_code,
+                     file_name=checked.file_name,
+                     details={"source": source,
+                              "codes": sorted({p.code for p in checked.errors})})
+
+
+class RollbackError(ValueError):
+    """The upload cannot be rolled back (unknown, or already rolled back)."""
+
+
+def rollback_upload(warehouse: Warehouse, upload_id: int, *, actor: str) -> list[SheetMonthChange]:
+    """Withdraw an upload: each sheet-month it holds returns to the upload in force before it
+    (the latest earlier upload covering it that is not rolled back), or to nothing."""
+    with warehouse.transaction() as cur:
+        found = cur.execute(
+            "select org_code, file_name, rolled_back_at from uploads where upload_id = ?", [upload_id]
+        ).fetchone()
+        if found is None:
+            raise RollbackError(f"upload {upload_id} does not exist")
+        if found[2] is not None:
+            raise RollbackError(f"upload {upload_id} was already rolled back")
+        cur.execute(
+            "update uploads set rolled_back_at = ?, rolled_back_by = ? where upload_id = ?",
+            [now_utc(), actor, upload_id],
+        )
+        months = cur.execute(
+            "select m.org_code, m.sheet, m.period_month from upload_sheet_months m"
+            " join current_sheet_months c using (org_code, sheet, period_month)"
+            " where m.upload_id = ? and c.upload_id = ?", [upload_id, upload_id],
+        ).fetchall()
+        restored = []
+        for org, sheet, month in months:
+            before = cur.execute(
+                "select u.upload_id, u.uploaded_at, u.file_name, m.count_rows"
+                " from upload_sheet_months m join uploads u using (upload_id)"
+                " where m.org_code = ? and m.sheet = ? and m.period_month = ?"
+                "   and u.rolled_back_at is null and u.upload_id <> ?"
+                " order by u.upload_id desc limit 1",
+                [org, sheet, month, upload_id],
+            ).fetchone()
+            cur.execute(
+                "delete from current_sheet_months where org_code = ? and sheet = ? and period_month = ?",
+                [org, sheet, month],
+            )
+            if before:
+                cur.execute(
+                    "insert into current_sheet_months (org_code, sheet, period_month, upload_id)"
+                    " values (?, ?, ?, ?)", [org, sheet, month, before[0]],
+                )
+            restored.append(SheetMonthChange(org, sheet, month, 0, Replaced(*before) if before else None))
+        record_event(cur, actor, "upload_rolled_back", org_code=found[0], upload_id=upload_id,
+                     file_name=found[1],
+                     details={"restored": {
+                         f"{c.org_code}/{c.sheet}/{c.period_month:%Y-%m}":
+                             c.replaced.upload_id if c.replaced else None
+                         for c in restored}})
+    return restored
+
+
+def list_uploads(warehouse: Warehouse, org_codes: list[str] | None = None) -> pd.DataFrame:
+    """The ledger, newest first, with the months each upload covers and whether it is in force."""
+    cur = warehouse.cursor()
+    try:
+        return cur.execute(
+            "select u.upload_id, u.uploaded_at, u.uploaded_by, u.org_code, u.file_name, u.source,"
+            " u.rows_added, u.rows_replaced, u.supersedes, u.rolled_back_at,"
+            " min(m.period_month) as first_month, max(m.period_month) as last_month,"
+            " list(distinct m.sheet order by m.sheet) as sheets,"
+            " count(c.upload_id) as count_sheet_months_in_force"
+            " from uploads u"
+            " left join upload_sheet_months m using (upload_id)"
+            " left join current_sheet_months c on c.upload_id = m.upload_id and c.org_code = m.org_code"
+            "  and c.sheet = m.sheet and c.period_month = m.period_month"
+            " where ($orgs is null or u.org_code = any($orgs)"
+            "        or m.org_code = any($orgs))"
+            " group by all order by u.upload_id desc",
+            {"orgs": org_codes},
+        ).df()
+    finally:
+        cur.close()

@@ -1,0 +1,91 @@
+"""The organisation registry in the warehouse: add, list, and hand it to the checker."""
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from data_sources.organisations import Registry, normalise_name
+from warehouse import Warehouse
+from warehouse.audit import record_event
+
+CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]{1,39}$")
+
+
+class RegistryError(ValueError):
+    """A registry change that cannot be made; the message says why."""
+
+
+@dataclass(frozen=True)
+class Organisation:
+    org_code: str
+    org_name: str
+    start_month: date
+    municipality: str | None
+    aliases: tuple[str, ...]
+    is_demo: bool
+
+
+def add_organisation(
+    warehouse: Warehouse, code: str, name: str, *, start_month: date,
+    municipality: str | None = None, aliases: tuple[str, ...] = (), is_demo: bool = False,
+    actor: str = "system",
+) -> Organisation:
+    """Register an organisation; its code, name and aliases must not name another one."""
+    code = code.strip().lower()
+    if not CODE_PATTERN.match(code):
+        raise RegistryError(
+            f"code {code!r}: use 2–40 lower-case letters a–z, digits, '_' or '-'"
+        )
+    if not name.strip():
+        raise RegistryError("the organisation needs a name")
+    start_month = start_month.replace(day=1)
+    registry = load_registry(warehouse)
+    for text in (code, name, *aliases):
+        taken = registry.resolve(text)
+        if taken is not None:
+            raise RegistryError(f"{text!r} already names organisation {taken!r}")
+    with warehouse.transaction() as cur:
+        cur.execute(
+            "insert into organisations (org_code, org_name, start_month, municipality, is_demo)"
+            " values (?, ?, ?, ?, ?)",
+            [code, name.strip(), start_month, municipality, is_demo],
+        )
+        for alias in aliases:
+            cur.execute(
+                "insert into organisation_aliases (alias_key, alias, org_code) values (?, ?, ?)",
+                [normalise_name(alias), alias.strip(), code],
+            )
+        record_event(cur, actor, "org_added", org_code=code,
+                     details={"name": name, "aliases": list(aliases), "start_month": str(start_month)})
+    return Organisation(code, name.strip(), start_month, municipality, tuple(aliases), is_demo)
+
+
+def list_organisations(warehouse: Warehouse) -> list[Organisation]:
+    cur = warehouse.cursor()
+    rows = cur.execute(
+        "select o.org_code, o.org_name, o.start_month, o.municipality, o.is_demo,"
+        " coalesce(list(a.alias order by a.alias) filter (where a.alias is not null), [])"
+        " from organisations o left join organisation_aliases a using (org_code)"
+        " group by all order by o.org_code"
+    ).fetchall()
+    cur.close()
+    return [
+        Organisation(code, name, start, municipality, tuple(aliases), is_demo)
+        for code, name, start, municipality, is_demo, aliases in rows
+    ]
+
+
+def load_registry(warehouse: Warehouse) -> Registry:
+    """The registry as plain data, for the checker (which never touches the database)."""
+    cur = warehouse.cursor()
+    names = dict(cur.execute("select org_code, org_name from organisations").fetchall())
+    aliases = dict(cur.execute("select alias_key, org_code from organisation_aliases").fetchall())
+    cur.close()
+    return Registry(names=names, aliases=aliases)
+
+
+def locked_months(warehouse: Warehouse) -> set[date]:
+    cur = warehouse.cursor()
+    months = {row[0] for row in cur.execute("select period_month from locked_months").fetchall()}
+    cur.close()
+    return months
