@@ -1,0 +1,42 @@
+-- Activities per month, type and group; one row per month × type with rows in scope.
+-- Params: $from_month, $to_month, $org_codes, $municipalities, $sectors (target sector), $activity_types, $activity_type_groups
+
+with
+
+activities_in_scope as (
+    select *
+    from activities
+    where activity_month between $from_month and $to_month
+      and ($org_codes is null or org_code = any($org_codes))
+      and ($municipalities is null or municipality = any($municipalities))
+      and ($sectors is null or target_sector = any($sectors))
+),
+
+activity_groups as (
+    select
+        unnest($activity_types) as activity_type,
+        unnest($activity_type_groups) as activity_group,
+        generate_subscripts($activity_types, 1) as type_order
+),
+
+per_month_type as (
+    select
+        activity_month,
+        activity_type,
+        sum(count_activities)::bigint as count_activities
+    from activities_in_scope
+    group by activity_month, activity_type
+),
+
+final as (
+    select
+        per_month_type.activity_month,
+        per_month_type.activity_type,
+        coalesce(activity_groups.activity_group, 'other') as activity_group,
+        per_month_type.count_activities
+    from per_month_type
+    left join activity_groups using (activity_type)
+    order by per_month_type.activity_month, coalesce(activity_groups.type_order, 999), per_month_type.activity_type
+)
+
+select * from final

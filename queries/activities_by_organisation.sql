@@ -1,0 +1,59 @@
+-- Activities per organisation over the period, split by activity group; one row per organisation with rows in scope.
+-- Params: $from_month, $to_month, $org_codes, $municipalities, $sectors (target sector), $activity_types, $activity_type_groups
+
+with
+
+activities_in_scope as (
+    select *
+    from activities
+    where activity_month between $from_month and $to_month
+      and ($org_codes is null or org_code = any($org_codes))
+      and ($municipalities is null or municipality = any($municipalities))
+      and ($sectors is null or target_sector = any($sectors))
+),
+
+organisation_names as (
+    select org_code, org_name from organisations
+),
+
+activity_groups as (
+    select
+        unnest($activity_types) as activity_type,
+        unnest($activity_type_groups) as activity_group
+),
+
+grouped as (
+    select
+        activities_in_scope.org_code,
+        activities_in_scope.count_activities,
+        coalesce(activity_groups.activity_group, 'other') as activity_group
+    from activities_in_scope
+    left join activity_groups using (activity_type)
+),
+
+per_organisation as (
+    select
+        org_code,
+        sum(count_activities)::bigint as count_activities,
+        coalesce(sum(count_activities) filter (where activity_group = 'client_work'), 0)::bigint as count_client_work,
+        coalesce(sum(count_activities) filter (where activity_group = 'development_advocacy'), 0)::bigint
+            as count_development_advocacy,
+        coalesce(sum(count_activities) filter (where activity_group = 'other'), 0)::bigint as count_other
+    from grouped
+    group by org_code
+),
+
+final as (
+    select
+        per_organisation.org_code,
+        organisation_names.org_name,
+        per_organisation.count_activities,
+        per_organisation.count_client_work,
+        per_organisation.count_development_advocacy,
+        per_organisation.count_other
+    from per_organisation
+    left join organisation_names using (org_code)
+    order by per_organisation.org_code
+)
+
+select * from final

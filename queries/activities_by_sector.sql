@@ -1,0 +1,43 @@
+-- Activities per target sector over the period, split by activity group; one row per sector with rows in scope (null = not given).
+-- Params: $from_month, $to_month, $org_codes, $municipalities, $sectors (target sector), $activity_types, $activity_type_groups
+
+with
+
+activities_in_scope as (
+    select *
+    from activities
+    where activity_month between $from_month and $to_month
+      and ($org_codes is null or org_code = any($org_codes))
+      and ($municipalities is null or municipality = any($municipalities))
+      and ($sectors is null or target_sector = any($sectors))
+),
+
+activity_groups as (
+    select
+        unnest($activity_types) as activity_type,
+        unnest($activity_type_groups) as activity_group
+),
+
+grouped as (
+    select
+        activities_in_scope.target_sector,
+        activities_in_scope.count_activities,
+        coalesce(activity_groups.activity_group, 'other') as activity_group
+    from activities_in_scope
+    left join activity_groups using (activity_type)
+),
+
+final as (
+    select
+        target_sector,
+        sum(count_activities)::bigint as count_activities,
+        coalesce(sum(count_activities) filter (where activity_group = 'client_work'), 0)::bigint as count_client_work,
+        coalesce(sum(count_activities) filter (where activity_group = 'development_advocacy'), 0)::bigint
+            as count_development_advocacy,
+        coalesce(sum(count_activities) filter (where activity_group = 'other'), 0)::bigint as count_other
+    from grouped
+    group by target_sector
+    order by target_sector nulls last
+)
+
+select * from final

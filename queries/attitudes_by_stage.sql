@@ -1,0 +1,38 @@
+-- Respondents per attitude stage over the period; always five rows (stages 1–5, zero when none), all measurement points together.
+-- Params: $from_month, $to_month, $org_codes, $sectors (target sector), $attitude_stages, $sceptical_stages. (Attitude rows have no municipality.)
+
+with
+
+attitudes_in_scope as (
+    select *
+    from attitudes
+    where answer_month between $from_month and $to_month
+      and ($org_codes is null or org_code = any($org_codes))
+      and ($sectors is null or target_sector = any($sectors))
+),
+
+stages as (
+    select unnest($attitude_stages)::smallint as attitude_stage
+),
+
+per_stage as (
+    select
+        attitude_stage,
+        sum(count_respondents)::bigint as count_respondents
+    from attitudes_in_scope
+    group by attitude_stage
+),
+
+final as (
+    select
+        stages.attitude_stage,
+        stages.attitude_stage = any($sceptical_stages) as is_sceptical,
+        coalesce(per_stage.count_respondents, 0)::bigint as count_respondents,
+        coalesce(per_stage.count_respondents, 0)
+            / nullif(sum(coalesce(per_stage.count_respondents, 0)) over (), 0) as respondents_share
+    from stages
+    left join per_stage using (attitude_stage)
+    order by stages.attitude_stage
+)
+
+select * from final

@@ -1,0 +1,40 @@
+-- Public-sector demand per status over the period, in sessions requested (sum of count_sessions); one row per status with requests in scope.
+-- Params: $from_month, $to_month, $org_codes, $municipalities, $sectors (requesting sector), $public_sectors, $statuses, $undecided_statuses, $unmet_statuses
+
+with
+
+demand_in_scope as (
+    select *
+    from demand
+    where received_month between $from_month and $to_month
+      and requesting_sector = any($public_sectors)
+      and ($org_codes is null or org_code = any($org_codes))
+      and ($municipalities is null or municipality = any($municipalities))
+      and ($sectors is null or requesting_sector = any($sectors))
+),
+
+per_status as (
+    select
+        status,
+        sum(count_sessions)::bigint as count_requests
+    from demand_in_scope
+    group by status
+),
+
+status_order as (
+    select unnest($statuses) as status, generate_subscripts($statuses, 1) as status_order
+),
+
+final as (
+    select
+        status,
+        not status = any($undecided_statuses) as is_decided,
+        status = any($unmet_statuses) as is_unmet,
+        count_requests,
+        count_requests / nullif(sum(count_requests) over (), 0) as requests_share
+    from per_status
+    left join status_order using (status)
+    order by status_order.status_order, status
+)
+
+select * from final
