@@ -1,0 +1,45 @@
+"""Kokemusmittari — the frame: page config, language, viewer, navigation, shared filters."""
+
+from datetime import date
+
+import streamlit as st
+
+import i18n
+from ui import context as frame
+
+st.set_page_config(page_title="Kokemusmittari", page_icon=":material/diversity_3:", layout="wide")
+
+lang = frame.render_language_picker()
+settings = frame.get_settings()
+warehouse = frame.get_warehouse()
+version = frame.data_version(warehouse)
+role = settings.view_role
+
+
+def page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
+    return st.Page(path, title=i18n.t(lang, f"nav.{key}"), icon=icon, url_path=key, default=default)
+
+
+# Every page is listed here explicitly; each page checks the viewer's role itself.
+pages = {
+    i18n.t(lang, "nav.section_figures"): [
+        page("pages/overview.py", "overview", ":material/dashboard:", default=True),
+    ],
+    i18n.t(lang, "nav.section_data"): [
+        page("pages/upload.py", "upload", ":material/upload_file:"),
+    ],
+}
+navigation = st.navigation(pages)
+
+st.sidebar.divider()
+period = frame.render_period_picker(lang, date.today())
+scope = frame.render_scope_pickers(lang, warehouse, version, role)
+frame.store_context(frame.PageContext(
+    lang=lang, warehouse=warehouse, settings=settings, role=role, period=period, scope=scope,
+    data_version=version,
+))
+
+if frame.demo_rows_present(warehouse, version):
+    st.info(i18n.t(lang, "frame.demo_notice"), icon=":material/science:")
+st.title(navigation.title)
+navigation.run()

@@ -1,0 +1,286 @@
+"""Kokemusmittari from a shell: the same jobs as the app (shared/spec/cli.md).
+
+Exit codes: 0 success · 1 the input was refused · 2 usage or setup error.
+With --json, standard output holds exactly one JSON document; everything else goes to stderr.
+"""
+
+import argparse
+import getpass
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import i18n
+
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad arguments or setup: exit code 2."""
+
+
+def _parse_month(text: str) -> date:
+    try:
+        year, month = text.split("-")
+        return date(int(year), int(month), 1)
+    except ValueError as error:
+        raise UsageError(f"not a month (YYYY-MM): {text!r}") from error
+
+
+def _open(args):
+    from warehouse import WarehouseBusy, open_warehouse
+
+    try:
+        return open_warehouse(args.db)
+    except WarehouseBusy as error:
+        raise UsageError(f"the warehouse is in use by another process: {error}") from error
+
+
+def _emit(args, document: dict, lines: list[str]) -> None:
+    if args.json:
+        json.dump(document, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print("\n".join(lines))
+
+
+def _problem_lines(checked, lang: str) -> list[str]:
+    lines = []
+    for kind, problems in (("error", checked.errors), ("warning", checked.warnings)):
+        for p in problems:
+            where = ", ".join(x for x in (p.sheet, f"row {p.row}" if p.row else None, p.column) if x)
+            lines.append(f"  [{kind} {p.code}] {where}: {p.message(lang)}")
+    return lines
+
+
+def _read_input(path: str) -> tuple[str, bytes]:
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"no such file: {path}")
+    return file.name, file.read_bytes()
+
+
+def cmd_validate(args) -> int:
+    from warehouse.imports import check_file
+
+    name, data = _read_input(args.file)
+    with _open(args) as wh:
+        checked = check_file(wh, name, data, org_code=args.org)
+    status = "OK" if checked.ok else "REFUSED"
+    _emit(args, checked.summary(args.lang), [f"{name}: {status}", *_problem_lines(checked, args.lang)])
+    return EXIT_OK if checked.ok else EXIT_REFUSED
+
+
+def cmd_import(args) -> int:
+    from warehouse.imports import import_file
+
+    name, data = _read_input(args.file)
+    with _open(args) as wh:
+        outcome = import_file(wh, name, data, org_code=args.org, uploaded_by=args.by, source="cli")
+    document = outcome.checked.summary(args.lang)
+    lines = [f"{name}: {'OK' if outcome.checked.ok else 'REFUSED'}",
+             *_problem_lines(outcome.checked, args.lang)]
+    if outcome.stored:
+        s = outcome.stored
+        document.update(upload_id=s.upload_id, replaced_rows=s.rows_replaced, added_rows=s.rows_added,
+                        unchanged=s.unchanged, supersedes=list(s.superseded))
+        lines.append(f"upload {s.upload_id}: added {s.rows_added}, replaced {s.rows_replaced}"
+                     + (" (identical to what is stored: nothing changed)" if s.unchanged else ""))
+    _emit(args, document, lines)
+    return EXIT_OK if outcome.checked.ok else EXIT_REFUSED
+
+
+def _period(args):
+    from queries.periods import parse_period, period_from_range
+
+    try:
+        if args.period:
+            return parse_period(args.period)
+        if args.from_month and args.to_month:
+            return period_from_range(args.from_month, args.to_month)
+    except ValueError as error:
+        raise UsageError(str(error)) from error
+    raise UsageError("give --period PERIOD or both --from and --to")
+
+
+def cmd_figures(args) -> int:
+    from queries.figures import compute_figures
+    from queries.scope import Scope
+
+    period = _period(args)
+    scope = Scope(org_codes=(args.org,) if args.org else None, municipalities=None, sectors=None,
+                  exact=not args.suppress)
+    with _open(args) as wh:
+        figures = compute_figures(wh, period, scope)
+    _emit(args, figures, [json.dumps(figures, ensure_ascii=False, indent=2, default=str)])
+    return EXIT_OK
+
+
+def cmd_demo(args) -> int:
+    from demo.load import load_demo
+
+    with _open(args) as wh:
+        result = load_demo(wh, today=date.today(), only_if_empty=args.if_empty)
+    _emit(args, result, [result["message"]])
+    return EXIT_OK
+
+
+def cmd_orgs_list(args) -> int:
+    from warehouse.organisations import list_organisations
+
+    with _open(args) as wh:
+        orgs = list_organisations(wh)
+    rows = [{"code": o.org_code, "name": o.org_name, "start": f"{o.start_month:%Y-%m}",
+             "municipality": o.municipality, "aliases": list(o.aliases), "demo": o.is_demo}
+            for o in orgs]
+    _emit(args, {"organisations": rows},
+          [f"{r['code']:<24} {r['start']}  {r['name']}" + (f"  ({', '.join(r['aliases'])})" if r["aliases"] else "")
+           for r in rows] or ["(no organisations)"])
+    return EXIT_OK
+
+
+def cmd_orgs_add(args) -> int:
+    from warehouse.organisations import RegistryError, add_organisation
+
+    start = _parse_month(args.start) if args.start else date.today().replace(day=1)
+    with _open(args) as wh:
+        try:
+            org = add_organisation(wh, args.code, args.name, start_month=start,
+                                   municipality=args.municipality, aliases=tuple(args.alias or ()),
+                                   actor=args.by)
+        except RegistryError as error:
+            raise UsageError(str(error)) from error
+    _emit(args, {"code": org.org_code, "name": org.org_name, "start": f"{org.start_month:%Y-%m}"},
+          [f"added {org.org_code}: {org.org_name}"])
+    return EXIT_OK
+
+
+def cmd_uploads(args) -> int:
+    from warehouse.ledger import list_uploads
+
+    with _open(args) as wh:
+        frame = list_uploads(wh, [args.org] if args.org else None)
+    records = json.loads(frame.to_json(orient="records", date_format="iso"))
+    _emit(args, {"uploads": records}, [frame.to_string(index=False)] if len(frame) else ["(no uploads)"])
+    return EXIT_OK
+
+
+def cmd_rollback(args) -> int:
+    from warehouse.ledger import RollbackError, rollback_upload
+
+    with _open(args) as wh:
+        try:
+            restored = rollback_upload(wh, args.upload_id, actor=args.by)
+        except RollbackError as error:
+            raise UsageError(str(error)) from error
+    _emit(args, {"upload_id": args.upload_id, "sheet_months": len(restored)},
+          [f"upload {args.upload_id} rolled back ({len(restored)} sheet-months restored)"])
+    return EXIT_OK
+
+
+def cmd_rebuild(args) -> int:
+    from warehouse import Warehouse
+    from warehouse.rebuild import rebuild_from_archive
+
+    if Path(args.to).exists():
+        raise UsageError(f"{args.to} exists: rebuild into a new file")
+    with _open(args) as source, Warehouse(args.to) as target:
+        counts = rebuild_from_archive(source, target)
+    _emit(args, counts, [f"rebuilt {args.to}: {counts['uploads']} uploads, {counts['rollbacks']} rollbacks"])
+    return EXIT_OK
+
+
+def cmd_template(args) -> int:
+    from data_sources.templates import template_csv, template_workbook
+
+    out = Path(args.out)
+    if out.suffix.lower() == ".csv":
+        if not args.sheet:
+            raise UsageError("a CSV template is one sheet: add --sheet toiminta|asenteet|kysynta|kapasiteetti")
+        out.write_bytes(template_csv(args.sheet, args.lang))
+    elif out.suffix.lower() == ".xlsx":
+        out.write_bytes(template_workbook(args.lang))
+    else:
+        raise UsageError("--out must end in .xlsx or .csv")
+    _emit(args, {"file": str(out)}, [f"wrote {out}"])
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="warehouse file (default: KOKEMUSMITTARI_DB, secrets, data/)")
+    common.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    common.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE)
+    common.add_argument("--by", default=getpass.getuser(), help="who does this (for the audit log)")
+
+    parser = argparse.ArgumentParser(prog="cli.py", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("validate", parents=[common], help="check a file, store nothing")
+    p.add_argument("file")
+    p.add_argument("--org")
+    p.set_defaults(run=cmd_validate)
+
+    p = sub.add_parser("import", parents=[common], help="check a file and store it")
+    p.add_argument("file")
+    p.add_argument("--org", required=True)
+    p.set_defaults(run=cmd_import)
+
+    p = sub.add_parser("figures", parents=[common], help="the figures of a period")
+    p.add_argument("--period")
+    p.add_argument("--from", dest="from_month")
+    p.add_argument("--to", dest="to_month")
+    p.add_argument("--org")
+    p.add_argument("--suppress", action="store_true", help="hide counts under the threshold")
+    p.set_defaults(run=cmd_figures)
+
+    p = sub.add_parser("demo", parents=[common], help="(re)load the demo network")
+    p.add_argument("--if-empty", action="store_true", help="only when the warehouse is empty")
+    p.set_defaults(run=cmd_demo)
+
+    orgs = sub.add_parser("orgs", help="the organisation registry").add_subparsers(dest="orgs", required=True)
+    p = orgs.add_parser("list", parents=[common])
+    p.set_defaults(run=cmd_orgs_list)
+    p = orgs.add_parser("add", parents=[common])
+    p.add_argument("code")
+    p.add_argument("--name", required=True)
+    p.add_argument("--alias", action="append")
+    p.add_argument("--start", help="YYYY-MM, the first month it is expected to report")
+    p.add_argument("--municipality")
+    p.set_defaults(run=cmd_orgs_add)
+
+    p = sub.add_parser("uploads", parents=[common], help="the uploads ledger")
+    p.add_argument("--org")
+    p.set_defaults(run=cmd_uploads)
+
+    p = sub.add_parser("rollback", parents=[common], help="withdraw an upload")
+    p.add_argument("upload_id", type=int)
+    p.set_defaults(run=cmd_rollback)
+
+    p = sub.add_parser("rebuild", parents=[common], help="rebuild a warehouse from the archive")
+    p.add_argument("--to", required=True, help="a new warehouse file")
+    p.set_defaults(run=cmd_rebuild)
+
+    p = sub.add_parser("template", parents=[common], help="write the empty template")
+    p.add_argument("--out", required=True, help="FILE.xlsx, or FILE.csv with --sheet")
+    p.add_argument("--sheet", choices=("toiminta", "asenteet", "kysynta", "kapasiteetti"))
+    p.set_defaults(run=cmd_template)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return EXIT_OK if exit_.code == 0 else EXIT_USAGE
+    try:
+        return args.run(args)
+    except UsageError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

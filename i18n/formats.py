@@ -1,0 +1,67 @@
+"""Numbers, shares and months written the way each language writes them (via Babel)."""
+
+from datetime import date
+
+from babel.numbers import format_decimal
+
+import i18n
+
+BABEL_LOCALES = {"fi": "fi_FI", "sv": "sv_FI", "en": "en_GB"}
+SUPPRESSED = "<5"
+
+
+def fmt_number(value, lang: str, decimals: int = 0) -> str:
+    """12345 -> '12 345' (fi, sv) or '12,345' (en); None -> '–'; a suppressed '<5' stays."""
+    if value is None:
+        return "–"
+    if isinstance(value, str):
+        return value
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=BABEL_LOCALES[lang])
+
+
+def fmt_share(value, lang: str, decimals: int = 0) -> str:
+    """0.656 -> '66 %' (fi, sv) or '66%' (en)."""
+    if value is None or isinstance(value, str):
+        return "–" if value is None else value
+    number = fmt_number(value * 100, lang, decimals)
+    return f"{number}%" if lang == "en" else f"{number}\u00a0%"
+
+
+def fmt_points(value, lang: str) -> str:
+    """A change in percentage points with its sign: +5,2 %-yks. / +5,2 p.e. / +5.2 pp."""
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    return f"{sign}{fmt_number(abs(value), lang, 1)}\u00a0{i18n.t(lang, 'format.points')}"
+
+
+def fmt_change(percent, lang: str) -> str:
+    """A relative change: +18 % / −4 %; None (no comparison) -> '–'."""
+    if percent is None:
+        return "–"
+    sign = "+" if percent > 0 else ("−" if percent < 0 else "±")
+    number = fmt_number(abs(percent), lang)
+    return f"{sign}{number}%" if lang == "en" else f"{sign}{number}\u00a0%"
+
+
+def fmt_month(month: date, lang: str, short: bool = False) -> str:
+    return f"{i18n.month_name(lang, month.month, short)} {month.year}"
+
+
+def vega_locale(lang: str) -> dict:
+    """Vega-Lite's number and time format locale, so axes read like the rest of the page."""
+    months = [i18n.month_name(lang, m) for m in range(1, 13)]
+    short = [i18n.month_name(lang, m, short=True) for m in range(1, 13)]
+    number = ({"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]} if lang == "en"
+              else {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0€"]})
+    days = i18n.t(lang, "format.weekdays").split(",")
+    return {
+        "number": number,
+        "time": {
+            "dateTime": "%A %e %B %Y %X", "date": "%-d.%-m.%Y" if lang != "en" else "%d/%m/%Y",
+            "time": "%H:%M:%S", "periods": ["AM", "PM"],
+            "days": days, "shortDays": [d[:2] for d in days],
+            "months": months, "shortMonths": short,
+        },
+    }

@@ -1,0 +1,39 @@
+"""Overview: the headline tiles for the chosen period against the one before, and the monthly trend."""
+
+import streamlit as st
+
+from charts import monthly_trend_chart
+from ui import data, widgets
+from ui.context import page_context, require_role
+
+ctx = page_context()
+require_role(ctx, {"leadership", "member", "board"})
+period, previous = ctx.period, ctx.period.previous()
+now, before = data.figures(ctx, period), data.figures(ctx, previous)
+
+st.markdown(widgets.overview_sentences(ctx, now, before))
+st.caption(ctx.t("overview.compared", period=period.label(ctx.lang), previous=previous.label(ctx.lang),
+                 scope=widgets.scope_label(ctx)))
+
+tiles = [
+    ("overview.tile_total", ("activities", "total"), "count", "normal"),
+    ("overview.tile_client_work", ("activities", "client_work"), "count", "normal"),
+    ("overview.tile_development", ("activities", "development_advocacy"), "count", "normal"),
+    ("overview.tile_curious", ("attitudes", "curious_or_better_share"), "share", "normal"),
+    ("overview.tile_unmet", ("demand", "unmet_share"), "share", "inverse"),
+    ("overview.tile_completeness", ("completeness", "rate"), "share", "normal"),
+]
+for row in (tiles[:3], tiles[3:]):
+    for column, (key, path, kind, colour) in zip(st.columns(3), row):
+        with column:
+            widgets.metric_tile(ctx, key, now[path[0]][path[1]], before[path[0]][path[1]], kind, colour)
+
+trend = widgets.activity_groups_by_month(ctx, previous.from_month, period.to_month)
+chart = monthly_trend_chart(
+    trend, ctx.lang,
+    title=ctx.t("overview.trend_title"),
+    subtitle=f"{widgets.span_label(ctx, previous.from_month, period.to_month)} · {widgets.scope_label(ctx)}",
+    month_title=ctx.t("common.month"), value_title=ctx.t("common.activities"),
+    series_title=ctx.t("common.activity_group"),
+)
+widgets.chart_with_data(ctx, chart, trend, key="overview_trend")

@@ -1,0 +1,19 @@
+"""Send data: templates, drag-and-drop upload, the check, a preview, confirm; history and rollback."""
+
+import streamlit as st
+
+from ui import upload_views as views
+from ui.context import page_context, require_role
+
+ctx = page_context()
+require_role(ctx, {"leadership", "member"})
+
+views.render_templates(ctx)
+st.divider()
+org_code = views.render_org_picker(ctx)
+files = st.file_uploader(ctx.t("upload.files"), accept_multiple_files=True, key="upload_files",
+                         help=ctx.t("upload.files_help"))
+for file in files or []:
+    views.render_file(ctx, file.name, file.getvalue(), org_code)
+st.divider()
+views.render_history(ctx, org_code)

@@ -1,0 +1,249 @@
+"""What every page needs from the frame: language, warehouse, viewer, period and scope.
+
+The frame (app.py) calls `render_frame_controls()` once per run; pages call `page_context()`.
+Filter state lives in the URL query string so that a copied link reopens the same view.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+import i18n
+from queries.periods import (
+    Period, last_complete_half_year, last_complete_month, parse_period, period_from_range,
+)
+from queries.scope import Scope
+from settings import Settings, load_settings
+from warehouse import Warehouse, open_warehouse
+
+PERIOD_KINDS = ("half", "quarter", "month", "year", "range")
+_STATE = "frame"  # session-state prefix of the frame's own widgets
+
+
+@dataclass(frozen=True)
+class PageContext:
+    lang: str
+    warehouse: Warehouse
+    settings: Settings
+    role: str
+    period: Period
+    scope: Scope
+    data_version: int
+
+    def t(self, key: str, **params) -> str:
+        return i18n.t(self.lang, key, **params)
+
+
+@st.cache_resource
+def _warehouse(location: str) -> Warehouse:
+    return open_warehouse(location)
+
+
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def get_warehouse() -> Warehouse:
+    """One warehouse (one DuckDB connection) per process, shared by every session."""
+    return _warehouse(get_settings().db)
+
+
+def data_version(warehouse: Warehouse) -> int:
+    """Grows with every stored, refused or rolled-back upload; part of every cache key."""
+    cur = warehouse.cursor()
+    try:
+        return int(cur.execute("select coalesce(max(event_id), 0) from audit_log").fetchone()[0])
+    finally:
+        cur.close()
+
+
+def current_language() -> str:
+    lang = st.query_params.get("lang", i18n.DEFAULT_LANGUAGE)
+    return lang if lang in i18n.LANGUAGES else i18n.DEFAULT_LANGUAGE
+
+
+def _set_param(key: str, value: str | None, default: str | None = None) -> None:
+    if value is None or value == default or value == "":
+        if key in st.query_params:
+            del st.query_params[key]
+    else:
+        st.query_params[key] = value
+
+
+def render_language_picker() -> str:
+    lang = current_language()
+    chosen = st.sidebar.selectbox(
+        i18n.t(lang, "frame.language"), i18n.LANGUAGES, index=i18n.LANGUAGES.index(lang),
+        format_func=lambda code: i18n.LANGUAGE_NAMES[code], key=f"{_STATE}_lang",
+    )
+    if chosen != lang:
+        _set_param("lang", chosen, i18n.DEFAULT_LANGUAGE)
+        st.rerun()
+    return lang
+
+
+# ---- period -------------------------------------------------------------------------------
+
+
+def _kind_of(period: Period) -> str:
+    code = period.code
+    if ".." in code:
+        return "range"
+    if "H" in code:
+        return "half"
+    if "Q" in code:
+        return "quarter"
+    return "month" if "-" in code else "year"
+
+
+def _months_back(end: date, count: int) -> list[date]:
+    months, year, month = [], end.year, end.month
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months
+
+
+def _choices(kind: str, last: date) -> list[Period]:
+    """Periods of one kind that have ended by `last` (a month), newest first, about 5 years."""
+    months = _months_back(last, 60)
+    if kind == "month":
+        return [parse_period(f"{m:%Y-%m}") for m in months]
+    keys = []
+    for m in months:
+        key = {"year": f"{m.year}", "half": f"{m.year}H{1 if m.month <= 6 else 2}",
+               "quarter": f"{m.year}Q{(m.month - 1) // 3 + 1}"}[kind]
+        if key not in keys:
+            keys.append(key)
+    periods = [parse_period(k) for k in keys]
+    return [p for p in periods if p.to_month <= last]
+
+
+def render_period_picker(lang: str, today: date) -> Period:
+    """Period kind and value with our own month names (Streamlit's date picker is English-only)."""
+    last = last_complete_month(today)
+    try:
+        current = parse_period(st.query_params["period"]) if "period" in st.query_params else None
+    except (ValueError, KeyError):
+        current = None
+    current = current or last_complete_half_year(today)
+    sidebar = st.sidebar
+    kind = sidebar.selectbox(
+        i18n.t(lang, "filters.period_kind"), PERIOD_KINDS, index=PERIOD_KINDS.index(_kind_of(current)),
+        format_func=lambda k: i18n.t(lang, f"filters.kind_{k}"), key=f"{_STATE}_kind",
+    )
+    if kind == "range":
+        months = list(reversed(_months_back(last, 120)))
+        label = lambda m: f"{i18n.month_name(lang, m.month)} {m.year}"  # noqa: E731
+        start_default = current.from_month if current.from_month in months else months[-6]
+        end_default = current.to_month if current.to_month in months else months[-1]
+        start = sidebar.selectbox(i18n.t(lang, "filters.from_month"), months,
+                                  index=months.index(start_default), format_func=label, key=f"{_STATE}_from")
+        end = sidebar.selectbox(i18n.t(lang, "filters.to_month"), months,
+                                index=months.index(end_default), format_func=label, key=f"{_STATE}_to")
+        if end < start:
+            start, end = end, start
+        period = period_from_range(f"{start:%Y-%m}", f"{end:%Y-%m}")
+    else:
+        options = _choices(kind, last)
+        if current not in options:
+            current = options[0]
+        period = sidebar.selectbox(
+            i18n.t(lang, "filters.period"), options, index=options.index(current),
+            format_func=lambda p: p.label(lang), key=f"{_STATE}_period_{kind}",
+        )
+    _set_param("period", period.code, last_complete_half_year(today).code)
+    return period
+
+
+# ---- scope --------------------------------------------------------------------------------
+
+
+def _list_param(key: str) -> list[str]:
+    raw = st.query_params.get(key, "")
+    return [item for item in raw.split(",") if item]
+
+
+def _filter_options(warehouse: Warehouse, version: int) -> dict[str, list]:
+    return _cached_filter_options(warehouse, version)
+
+
+@st.cache_data(ttl=600, max_entries=16)
+def _cached_filter_options(_warehouse: Warehouse, version: int) -> dict[str, list]:
+    cur = _warehouse.cursor()
+    try:
+        orgs = cur.execute("select org_code, org_name from organisations order by org_name").fetchall()
+        municipalities = [row[0] for row in cur.execute(
+            "select municipality from activities where municipality is not null"
+            " union select municipality from demand where municipality is not null"
+            " union select municipality from organisations where municipality is not null"
+            " order by 1").fetchall()]
+    finally:
+        cur.close()
+    return {"orgs": orgs, "municipalities": municipalities}
+
+
+def render_scope_pickers(lang: str, warehouse: Warehouse, version: int, role: str) -> Scope:
+    from data_sources.vocabulary import SECTORS
+
+    options = _filter_options(warehouse, version)
+    org_names = dict(options["orgs"])
+    sidebar = st.sidebar
+    chosen_orgs = sidebar.multiselect(
+        i18n.t(lang, "filters.organisations"), list(org_names),
+        default=[o for o in _list_param("org") if o in org_names],
+        format_func=lambda code: org_names[code], placeholder=i18n.t(lang, "filters.all"),
+        key=f"{_STATE}_orgs",
+    )
+    chosen_municipalities = sidebar.multiselect(
+        i18n.t(lang, "filters.municipalities"), options["municipalities"],
+        default=[m for m in _list_param("mun") if m in options["municipalities"]],
+        placeholder=i18n.t(lang, "filters.all"), key=f"{_STATE}_mun",
+    )
+    chosen_sectors = sidebar.multiselect(
+        i18n.t(lang, "filters.sectors"), list(SECTORS),
+        default=[s for s in _list_param("sector") if s in SECTORS],
+        format_func=lambda code: i18n.label(lang, "sector", code),
+        placeholder=i18n.t(lang, "filters.all"), key=f"{_STATE}_sector",
+    )
+    _set_param("org", ",".join(chosen_orgs))
+    _set_param("mun", ",".join(chosen_municipalities))
+    _set_param("sector", ",".join(chosen_sectors))
+    return Scope(
+        org_codes=tuple(chosen_orgs) or None,
+        municipalities=tuple(chosen_municipalities) or None,
+        sectors=tuple(chosen_sectors) or None,
+        exact=role == "leadership",
+    )
+
+
+def store_context(context: PageContext) -> None:
+    st.session_state[f"{_STATE}_context"] = context
+
+
+def page_context() -> PageContext:
+    """The context the frame prepared for this run (pages never build their own)."""
+    return st.session_state[f"{_STATE}_context"]
+
+
+def demo_rows_present(warehouse: Warehouse, version: int) -> bool:
+    return _cached_demo_present(warehouse, version)
+
+
+@st.cache_data(ttl=600, max_entries=4)
+def _cached_demo_present(_warehouse: Warehouse, version: int) -> bool:
+    cur = _warehouse.cursor()
+    try:
+        return bool(cur.execute(
+            "select exists (select 1 from current_sheet_months c"
+            " join organisations o using (org_code) where o.is_demo)").fetchone()[0])
+    finally:
+        cur.close()
+
+
+def require_role(context: PageContext, allowed: set[str]) -> None:
+    """Stop the page for a viewer whose role may not see it (each page checks for itself)."""
+    if context.role not in allowed:
+        st.warning(context.t("frame.not_allowed"))
+        st.stop()

@@ -1,0 +1,43 @@
+"""Cached access to figures and queries for pages, keyed by data version, period and scope.
+
+The warehouse argument is not hashed (leading underscore); `version` changes with every
+upload or rollback, so a new upload is seen at once and old entries simply age out.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from queries import run_query
+from queries.figures import compute_figures
+from queries.periods import Period
+from queries.scope import Scope
+from ui.context import PageContext
+
+
+@st.cache_data(ttl=600, max_entries=256, show_spinner=False)
+def _figures(_warehouse, version: int, period: Period, scope: Scope) -> dict:
+    return compute_figures(_warehouse, period, scope)
+
+
+@st.cache_data(ttl=600, max_entries=512, show_spinner=False)
+def _query(_warehouse, version: int, name: str, params: tuple) -> pd.DataFrame:
+    return run_query(_warehouse, name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
+
+
+def figures(context: PageContext, period: Period | None = None) -> dict:
+    return _figures(context.warehouse, context.data_version, period or context.period, context.scope)
+
+
+def query(context: PageContext, name: str, period: Period | None = None, **extra) -> pd.DataFrame:
+    """A named query over the page's scope and `period` (default: the chosen period)."""
+    period = period or context.period
+    scope = context.scope
+    params = {
+        "from_month": period.from_month, "to_month": period.to_month,
+        "org_codes": list(scope.org_codes) if scope.org_codes else None,
+        "municipalities": list(scope.municipalities) if scope.municipalities else None,
+        "sectors": list(scope.sectors) if scope.sectors else None,
+        **extra,
+    }
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    return _query(context.warehouse, context.data_version, name, frozen)

@@ -1,0 +1,39 @@
+"""Tables leaving the app (CSV, xlsx) — with spreadsheet formula injection neutralised."""
+
+import io
+
+import pandas as pd
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value):
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def neutralise(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    out.columns = [neutralise_cell(str(c)) for c in out.columns]
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralise_cell)
+    return out
+
+
+def to_csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
+    """UTF-8 with BOM; `;` and decimal comma for fi/sv (as their Excel opens it), `,` for en."""
+    separator, decimal = (",", ".") if lang == "en" else (";", ",")
+    return neutralise(frame).to_csv(index=False, sep=separator, decimal=decimal).encode("utf-8-sig")
+
+
+def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "data") -> bytes:
+    buffer = io.BytesIO()
+    # strings_to_formulas off as well: belt and braces against formula injection
+    options = {"options": {"strings_to_formulas": False}}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs=options) as writer:
+        neutralise(frame).to_excel(writer, sheet_name=sheet_name[:31], index=False)
+        writer.sheets[sheet_name[:31]].autofit()
+    return buffer.getvalue()

@@ -1,0 +1,200 @@
+"""The pieces of the upload page: templates, the check of one file, its preview, history."""
+
+import hashlib
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+import i18n
+from data_sources.problems import CheckedUpload
+from data_sources.vocabulary import SHEETS
+from i18n.formats import fmt_number
+from ui.context import PageContext
+from ui.exports import to_xlsx_bytes
+from warehouse.imports import check_and_preview
+from warehouse.ledger import RollbackError, UploadPreview, list_uploads, rollback_upload, store_upload
+from warehouse.organisations import list_organisations
+
+_KEY = "upload"  # session-state prefix of this page
+NO_ORG = "__file__"
+
+
+def render_templates(ctx: PageContext) -> None:
+    from data_sources.templates import template_csv, template_workbook
+
+    st.subheader(ctx.t("upload.templates_title"))
+    st.write(ctx.t("upload.templates_intro"))
+    columns = st.columns(len(SHEETS) + 1)
+    columns[0].download_button(
+        ctx.t("upload.template_xlsx"), template_workbook(ctx.lang),
+        f"{ctx.t('upload.template_file')}.xlsx", key=f"{_KEY}_template_xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        icon=":material/download:", type="primary",
+    )
+    for column, sheet in zip(columns[1:], SHEETS):
+        name = i18n.label(ctx.lang, "sheet", sheet)
+        column.download_button(
+            ctx.t("upload.template_csv", sheet=name), template_csv(sheet, ctx.lang),
+            f"{name}.csv", mime="text/csv", key=f"{_KEY}_template_{sheet}",
+            icon=":material/download:",
+        )
+
+
+def render_org_picker(ctx: PageContext) -> str | None:
+    """Which organisation the files are sent for; None when the file names it in a column."""
+    orgs = {o.org_code: o.org_name for o in list_organisations(ctx.warehouse)}
+    options = list(orgs) + [NO_ORG]
+    chosen = st.selectbox(
+        ctx.t("upload.org"), options, key=f"{_KEY}_org",
+        format_func=lambda code: ctx.t("upload.org_in_file") if code == NO_ORG else orgs[code],
+        help=ctx.t("upload.org_help"),
+    )
+    return None if chosen == NO_ORG else chosen
+
+
+def _state_key(name: str, data: bytes, org_code: str | None) -> str:
+    return f"{_KEY}_{hashlib.sha256(data).hexdigest()[:16]}_{org_code}_{name}"
+
+
+def render_file(ctx: PageContext, name: str, data: bytes, org_code: str | None) -> None:
+    key = _state_key(name, data, org_code)
+    with st.container(border=True):
+        st.markdown(f"**{name}**")
+        if f"{key}_checked" not in st.session_state:
+            with st.status(ctx.t("upload.checking", name=name), expanded=False) as status:
+                checked, preview = check_and_preview(ctx.warehouse, name, data, org_code=org_code,
+                                                     settings=ctx.settings)
+                status.update(label=ctx.t("upload.checked", name=name), state="complete")
+            st.session_state[f"{key}_checked"] = (checked, preview)
+        checked, preview = st.session_state[f"{key}_checked"]
+        if not checked.ok:
+            _render_refusal(ctx, checked, key)
+            return
+        _render_warnings(ctx, checked, key)
+        stored = st.session_state.get(f"{key}_stored")
+        if stored is not None:
+            _render_stored(ctx, stored)
+            return
+        st.write(preview_sentence(ctx.lang, preview))
+        if preview.unchanged:
+            return
+        if st.button(ctx.t("upload.confirm"), key=f"{key}_confirm", type="primary",
+                     icon=":material/check:"):
+            result = store_upload(ctx.warehouse, checked, data, uploaded_by=ctx.role,
+                                  org_code=org_code, source="app")
+            st.session_state[f"{key}_stored"] = result
+            st.rerun()
+
+
+def problems_table(lang: str, problems) -> pd.DataFrame:
+    """The problems as the user reads them: sheet, row, column, value, what to do."""
+    t = lambda k: i18n.t(lang, f"upload.col_{k}")  # noqa: E731
+    return pd.DataFrame({
+        t("sheet"): [i18n.label(lang, "sheet", p.sheet) if p.sheet in SHEETS else (p.sheet or "")
+                     for p in problems],
+        t("row"): [p.row if p.row is not None else "" for p in problems],
+        t("column"): [p.column or "" for p in problems],
+        t("value"): [p.value or "" for p in problems],
+        t("message"): [p.message(lang) for p in problems],
+    }).astype(str)
+
+
+def _render_refusal(ctx: PageContext, checked: CheckedUpload, key: str) -> None:
+    st.error(ctx.t("upload.refused", count=len(checked.errors)), icon=":material/block:")
+    table = problems_table(ctx.lang, checked.errors + checked.warnings)
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(ctx.t("upload.problems_download"), to_xlsx_bytes(table),
+                       f"{ctx.t('upload.problems_file')}.xlsx", key=f"{key}_problems",
+                       icon=":material/download:")
+
+
+def _render_warnings(ctx: PageContext, checked: CheckedUpload, key: str) -> None:
+    if checked.warnings:
+        st.warning(ctx.t("upload.warnings", count=len(checked.warnings)), icon=":material/info:")
+        st.dataframe(problems_table(ctx.lang, checked.warnings), hide_index=True, width="stretch")
+
+
+def _render_stored(ctx: PageContext, result) -> None:
+    st.success(ctx.t("upload.stored", upload_id=result.upload_id,
+                     added=fmt_number(result.rows_added, ctx.lang),
+                     replaced=fmt_number(result.rows_replaced, ctx.lang)),
+               icon=":material/task_alt:")
+
+
+def month_spans(months: list[date]) -> str:
+    """[2025-01, 2025-02, 2025-03, 2025-06] -> '1–3/2025, 6/2025'."""
+    spans, start, previous = [], None, None
+    for month in sorted(months):
+        index = month.year * 12 + month.month
+        if start is None or index != previous[1] + 1:
+            if start is not None:
+                spans.append((start, previous[0]))
+            start = month
+        previous = (month, index)
+    if start is not None:
+        spans.append((start, previous[0]))
+    texts = []
+    for first, last in spans:
+        if first == last:
+            texts.append(f"{first.month}/{first.year}")
+        elif first.year == last.year:
+            texts.append(f"{first.month}–{last.month}/{last.year}")
+        else:
+            texts.append(f"{first.month}/{first.year}–{last.month}/{last.year}")
+    return ", ".join(texts)
+
+
+def preview_sentence(lang: str, preview: UploadPreview) -> str:
+    """'Adds 42 rows for 1–3/2025 and replaces 40 rows sent on 2.4.2025.'"""
+    if preview.unchanged:
+        return i18n.t(lang, "upload.preview_unchanged")
+    text = i18n.t(lang, "upload.preview_adds", rows=fmt_number(preview.rows_added, lang),
+                  months=month_spans(preview.months))
+    if preview.superseded:
+        dates = ", ".join(sorted({f"{r.uploaded_at.day}.{r.uploaded_at.month}.{r.uploaded_at.year}"
+                                  for r in preview.superseded}))
+        text += " " + i18n.t(lang, "upload.preview_replaces",
+                             rows=fmt_number(preview.rows_replaced, lang), dates=dates)
+    else:
+        text += " " + i18n.t(lang, "upload.preview_nothing_replaced")
+    return text
+
+
+def render_history(ctx: PageContext, org_code: str | None) -> None:
+    st.subheader(ctx.t("upload.history_title"))
+    ledger = list_uploads(ctx.warehouse, [org_code] if org_code else None)
+    if ledger.empty:
+        st.caption(ctx.t("upload.history_empty"))
+        return
+    t = lambda k: ctx.t(f"upload.hist_{k}")  # noqa: E731
+    shown = pd.DataFrame({
+        t("id"): ledger["upload_id"],
+        t("when"): pd.to_datetime(ledger["uploaded_at"]).dt.strftime("%d.%m.%Y %H:%M"),
+        t("org"): ledger["org_code"].fillna("–"),
+        t("file"): ledger["file_name"],
+        t("months"): [month_spans(list(pd.date_range(a, b, freq="MS").date)) if pd.notna(a) else ""
+                      for a, b in zip(ledger["first_month"], ledger["last_month"])],
+        t("added"): ledger["rows_added"],
+        t("replaced"): ledger["rows_replaced"],
+        t("state"): [ctx.t("upload.state_rolled_back") if pd.notna(r) else
+                     (ctx.t("upload.state_in_force") if n > 0 else ctx.t("upload.state_replaced"))
+                     for r, n in zip(ledger["rolled_back_at"], ledger["count_sheet_months_in_force"])],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch")
+    active = [int(u) for u, r in zip(ledger["upload_id"], ledger["rolled_back_at"]) if pd.isna(r)]
+    if not active:
+        return
+    with st.expander(ctx.t("upload.rollback_title")):
+        upload_id = st.selectbox(ctx.t("upload.rollback_pick"), active, key=f"{_KEY}_rollback_id")
+        sure = st.checkbox(ctx.t("upload.rollback_confirm", upload_id=upload_id), key=f"{_KEY}_rollback_sure")
+        if st.button(ctx.t("upload.rollback_button"), disabled=not sure, key=f"{_KEY}_rollback_go",
+                     icon=":material/undo:"):
+            try:
+                rollback_upload(ctx.warehouse, upload_id, actor=ctx.role)
+                st.session_state[f"{_KEY}_rolled_back"] = upload_id
+            except RollbackError as error:
+                st.error(str(error))
+            st.rerun()
+    if st.session_state.get(f"{_KEY}_rolled_back"):
+        st.success(ctx.t("upload.rolled_back", upload_id=st.session_state[f"{_KEY}_rolled_back"]))

@@ -1,0 +1,47 @@
+"""One path for every file that comes in — the upload page, the command line, the demo:
+check it against the registry and locks, then store it or record the refusal."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from data_sources.intake import check_upload
+from data_sources.problems import CheckedUpload
+from settings import Settings, load_settings
+from warehouse import Warehouse
+from warehouse.ledger import StoreResult, UploadPreview, preview_upload, record_refusal, store_upload
+from warehouse.organisations import load_registry, locked_months
+
+
+@dataclass
+class ImportOutcome:
+    checked: CheckedUpload
+    stored: StoreResult | None = None
+
+
+def check_file(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: str | None,
+               settings: Settings | None = None, today: date | None = None) -> CheckedUpload:
+    """Read and validate against the current registry and locked months; stores nothing."""
+    return check_upload(
+        file_name, data, registry=load_registry(warehouse), uploader_org=org_code,
+        locked_months=locked_months(warehouse), today=today or date.today(),
+        settings=settings or load_settings(),
+    )
+
+
+def check_and_preview(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: str | None,
+                      settings: Settings | None = None) -> tuple[CheckedUpload, UploadPreview | None]:
+    checked = check_file(warehouse, file_name, data, org_code=org_code, settings=settings)
+    return checked, preview_upload(warehouse, checked, org_code) if checked.ok else None
+
+
+def import_file(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: str | None,
+                uploaded_by: str, source: str, settings: Settings | None = None,
+                today: date | None = None) -> ImportOutcome:
+    """Check and, when accepted, store; a refusal is recorded in the audit log only."""
+    checked = check_file(warehouse, file_name, data, org_code=org_code, settings=settings, today=today)
+    if not checked.ok:
+        record_refusal(warehouse, checked, uploaded_by=uploaded_by, org_code=org_code, source=source)
+        return ImportOutcome(checked)
+    stored = store_upload(warehouse, checked, data, uploaded_by=uploaded_by, org_code=org_code,
+                          source=source)
+    return ImportOutcome(checked, stored)
