@@ -1,0 +1,85 @@
+"""A new user's first look, in a real Chromium against `streamlit run app.py` on the demo network."""
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+
+from i18n.formats import fmt_number, fmt_share
+from queries.periods import last_complete_half_year
+from browser_support import ROOT, chromium_page, screenshot, streamlit_server, wait_for_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "cli.py", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("browser") / "demo.duckdb"
+    loaded = cli("demo", "--db", str(db))
+    assert loaded.returncode == 0, loaded.stderr
+    return db
+
+
+@pytest.fixture(scope="module")
+def half_year_figures(demo_db):
+    period = last_complete_half_year(date.today())
+    result = cli("figures", "--db", str(demo_db), "--period", period.code, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def app_url(demo_db, half_year_figures):
+    with streamlit_server(demo_db) as url:
+        yield url
+
+
+def metric_values(page) -> dict[str, str]:
+    labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
+    values = page.get_by_test_id("stMetricValue").all_inner_texts()
+    return {label.strip(): value.strip() for label, value in zip(labels, values)}
+
+
+def choose(page, label: str, option: str) -> None:
+    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page)
+
+
+def test_overview_shows_the_cli_figures_and_switches_language(app_url, half_year_figures):
+    with chromium_page() as page:
+        page.goto(app_url)
+        wait_for_app(page)
+        assert page.get_by_text("esimerkkiaineisto", exact=False).count() >= 1  # the demo notice
+        tiles = metric_values(page)
+        activities = half_year_figures["activities"]
+        assert tiles["Toiminta yhteensä"] == fmt_number(activities["total"], "fi")
+        assert tiles["Asiakastyö"] == fmt_number(activities["client_work"], "fi")
+        assert tiles["Kehittäminen ja vaikuttaminen"] == fmt_number(activities["development_advocacy"], "fi")
+        assert tiles["Vähintään kysyvä asenne"] == fmt_share(
+            half_year_figures["attitudes"]["curious_or_better_share"], "fi")
+        assert tiles["Täyttämätön julkinen kysyntä"] == fmt_share(
+            half_year_figures["demand"]["unmet_share"], "fi")
+        assert tiles["Raportoinnin kattavuus"] == fmt_share(half_year_figures["completeness"]["rate"], "fi")
+        assert page.locator("canvas, svg.marks").count() >= 1  # the trend chart was drawn
+        screenshot(page, "overview_fi")
+
+        choose(page, "Kieli", "svenska")
+        tiles = metric_values(page)
+        assert tiles["Verksamhet totalt"] == fmt_number(activities["total"], "sv")
+        assert page.get_by_text("Översikt").count() >= 1
+        assert "lang=sv" in page.url
+        screenshot(page, "overview_sv")
+
+        choose(page, "Språk", "English")
+        tiles = metric_values(page)
+        assert tiles["All activities"] == fmt_number(activities["total"], "en")
+        assert page.get_by_text("Toiminta yhteensä").count() == 0
+        screenshot(page, "overview_en")
