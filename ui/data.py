@@ -20,8 +20,8 @@ def _figures(_warehouse, version: int, period: Period, scope: Scope) -> dict:
 
 
 @st.cache_data(ttl=600, max_entries=512, show_spinner=False)
-def _query(_warehouse, version: int, name: str, params: tuple) -> pd.DataFrame:
-    return run_query(_warehouse, name, **{k: list(v) if isinstance(v, tuple) else v for k, v in params})
+def _query(_warehouse, version: int, name: str, period: Period, scope: Scope, extra: tuple) -> pd.DataFrame:
+    return run_query(_warehouse, name, period=period, scope=scope, **dict(extra))
 
 
 def figures(context: PageContext, period: Period | None = None) -> dict:
@@ -30,14 +30,5 @@ def figures(context: PageContext, period: Period | None = None) -> dict:
 
 def query(context: PageContext, name: str, period: Period | None = None, **extra) -> pd.DataFrame:
     """A named query over the page's scope and `period` (default: the chosen period)."""
-    period = period or context.period
-    scope = context.scope
-    params = {
-        "from_month": period.from_month, "to_month": period.to_month,
-        "org_codes": list(scope.org_codes) if scope.org_codes else None,
-        "municipalities": list(scope.municipalities) if scope.municipalities else None,
-        "sectors": list(scope.sectors) if scope.sectors else None,
-        **extra,
-    }
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    return _query(context.warehouse, context.data_version, name, frozen)
+    return _query(context.warehouse, context.data_version, name, period or context.period,
+                  context.scope, tuple(sorted(extra.items())))

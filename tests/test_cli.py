@@ -1,0 +1,110 @@
+"""The command line as a script would use it: real subprocesses, a real warehouse file, real files."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TOIMINTA_CSV = (
+    "Päivämäärä;Toimintamuoto;Lukumäärä;Tunnit\n"
+    "1/2025;Vertaistukitapaaminen;12;18,5\n"
+    "2/2025;Vertaistukitapaaminen;15;20\n"
+    "2/2025;Ammattilaisten koulutus;2;6\n"
+)
+
+
+def cli(db: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "cli.py", *args, "--db", str(db)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120, check=False)
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "wh.duckdb"
+    added = cli(path, "orgs", "add", "aurinko", "--name", "Aurinko ry", "--alias", "Aurinkoranta",
+                "--start", "2025-01")
+    assert added.returncode == 0, added.stderr
+    return path
+
+
+@pytest.fixture
+def good_csv(tmp_path):
+    path = tmp_path / "toiminta.csv"
+    path.write_bytes(TOIMINTA_CSV.encode("cp1252"))
+    return path
+
+
+def test_orgs_list_shows_the_registry(db):
+    result = cli(db, "orgs", "list", "--json")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["organisations"] == [
+        {"code": "aurinko", "name": "Aurinko ry", "start": "2025-01", "municipality": None,
+         "aliases": ["Aurinkoranta"], "demo": False}]
+
+
+def test_orgs_add_refuses_a_taken_alias(db):
+    result = cli(db, "orgs", "add", "toinen", "--name", "Aurinkoranta")
+    assert result.returncode == 2
+    assert "already names organisation" in result.stderr
+
+
+def test_validate_stores_nothing(db, good_csv):
+    result = cli(db, "validate", str(good_csv), "--org", "aurinko", "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    document = json.loads(result.stdout)
+    assert document["ok"] is True
+    assert document["sheets"]["toiminta"] == {"rows": 3, "months": ["2025-01", "2025-02"]}
+    uploads = json.loads(cli(db, "uploads", "--json").stdout)["uploads"]
+    assert uploads == []
+
+
+def test_import_then_resend_then_figures(db, good_csv):
+    first = cli(db, "import", str(good_csv), "--org", "aurinko", "--json")
+    assert first.returncode == 0, first.stdout + first.stderr
+    document = json.loads(first.stdout)
+    assert (document["added_rows"], document["replaced_rows"]) == (3, 0)
+    again = json.loads(cli(db, "import", str(good_csv), "--org", "aurinko", "--json").stdout)
+    assert (again["added_rows"], again["replaced_rows"], again["unchanged"]) == (0, 0, True)
+    assert again["upload_id"] == document["upload_id"]
+    figures = json.loads(cli(db, "figures", "--from", "2025-01", "--to", "2025-02", "--json").stdout)
+    assert figures["activities"]["by_type"]["vertaistukitapaaminen"] == 27
+    assert figures["activities"]["total"] == 29
+
+
+def test_refused_import_exits_1_and_lists_the_row(db, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Päivämäärä;Toimintamuoto;Lukumäärä\n31.13.2025;Vertaistukitapaaminen;3\n", encoding="utf-8")
+    result = cli(db, "import", str(bad), "--org", "aurinko", "--json")
+    assert result.returncode == 1
+    errors = json.loads(result.stdout)["errors"]
+    assert [(e["code"], e["row"], e["column"]) for e in errors] == [("bad_date", 2, "Päivämäärä")]
+    assert errors[0]["message"]  # a Finnish sentence for the user
+    assert json.loads(cli(db, "uploads", "--json").stdout)["uploads"] == []
+
+
+@pytest.mark.parametrize("args", [
+    ("import", "no-such-file.csv", "--org", "aurinko"),
+    ("figures", "--period", "2025H3"),
+    ("rollback", "999"),
+    ("nonsense",),
+])
+def test_usage_errors_exit_2(db, args):
+    assert cli(db, *args).returncode == 2
+
+
+def test_json_output_is_one_document_even_with_warnings(db, tmp_path):
+    noisy = tmp_path / "noisy.csv"
+    noisy.write_text("Päivämäärä;Toimintamuoto;Lukumäärä;Huomio\n1/2025;Muu;1;vapaa teksti\n", encoding="utf-8")
+    result = cli(db, "validate", str(noisy), "--org", "aurinko", "--json")
+    document = json.loads(result.stdout)  # raises if anything else was printed to stdout
+    assert [w["code"] for w in document["warnings"]] == ["unknown_column"]
+
+
+def test_template_command_writes_the_workbook(db, tmp_path):
+    out = tmp_path / "pohja.xlsx"
+    assert cli(db, "template", "--out", str(out), "--lang", "sv").returncode == 0
+    assert out.read_bytes()[:2] == b"PK"
