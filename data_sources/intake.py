@@ -1,0 +1,39 @@
+"""One call from uploaded bytes to a checked upload: read the file, check it against the
+data contract, registry and locks, and look for personal data in every cell."""
+
+import hashlib
+from datetime import date
+
+from data_sources.organisations import Registry
+from data_sources.problems import CheckedUpload
+from data_sources.validation import validate_sheets
+from settings import Settings, load_settings
+
+
+def check_upload(file_name: str, data: bytes, *, registry: Registry, uploader_org: str | None = None,
+                 locked_months: set = frozenset(), today: date | None = None,
+                 settings: Settings | None = None) -> CheckedUpload:
+    """Read and validate a file; stores nothing. `sheets` holds what was parsed even when
+    there are errors, and the caller stores it only when the upload is ok."""
+    # imported here so that this module (and the warehouse) import before the readers exist
+    from data_sources.personal_data import detect_personal_data
+    from data_sources.readers import read_file
+
+    settings = settings or load_settings()
+    today = today or date.today()
+    content_hash = hashlib.sha256(data).hexdigest()
+    raw_sheets, file_type, file_problems = read_file(file_name, data, settings)
+    checked = CheckedUpload(file_name=file_name, content_hash=content_hash, file_type=file_type or "",
+                            errors=[p for p in file_problems if p.is_error],
+                            warnings=[p for p in file_problems if not p.is_error])
+    if checked.errors:   # a file that cannot be read safely is not looked into
+        return checked
+    sheets, errors, warnings, header_cells = validate_sheets(
+        raw_sheets, registry=registry, uploader_org=uploader_org, locked_months=set(locked_months),
+        today=today, future_days=settings.future_days,
+    )
+    personal = detect_personal_data(raw_sheets, header_cells)
+    checked.sheets = sheets
+    checked.errors += errors + [p for p in personal if p.is_error]
+    checked.warnings += warnings + [p for p in personal if not p.is_error]
+    return checked

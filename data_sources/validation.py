@@ -1,0 +1,473 @@
+"""Checking the tabs of an upload against the data contract and turning them into canonical
+rows (shared/spec/data-contract.md).
+
+Every problem is collected, none stops the check, so the user sees them all at once.
+Problems carry two params besides the Problem fields: `tab`, the tab's name as the user
+wrote it (several tabs may be of one kind), and `hint`, the sentence saying how to fix the
+cell in each language ({"fi": …, "sv": …, "en": …}), which the messages of
+i18n/<lang>/problems.toml use as `{hint[fi]}`, `{hint[sv]}`, `{hint[en]}`. The hint is
+worked out here because only the check knows which fix applies (a quarter, a range, an
+approximation, the allowed codes); keeping all three languages lets the message be
+localised at display time and still be in one language throughout.
+
+A wide Toiminta sheet without a year anywhere is refused with `missing_column` for
+`Vuosi / År / Year` and the hint `wide_year`: the year is what is missing, and adding a
+Vuosi column is one of the three fixes.
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import pandas as pd
+
+import i18n
+from data_sources import vocabulary
+from data_sources.headers import (
+    REQUIRED_COLUMNS, YEAR_COLUMN, HeaderRow, contract_header, find_header_row, guess_sheet,
+    is_help_sheet, sheet_of_name,
+)
+from data_sources.organisations import Registry
+from data_sources.problems import Problem
+from data_sources.raw import RawSheet
+from data_sources.values import (
+    CellError, allowed_labels, cell_text, first_of_month, is_blank, parse_attitude_stage,
+    parse_count, parse_date, parse_decimal, parse_month_of_year, parse_year, resolve_code,
+    resolve_municipality,
+)
+
+_TOTALS = re.compile(r"(yhteensä|yht|summa|totalt|total|sum)(\b|\.)", re.IGNORECASE)
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
+
+INT_COLUMNS = {"source_row", "count_activities", "experts_involved", "people_reached",
+               "attitude_stage", "count_respondents", "count_sessions", "count_trained",
+               "count_active"}
+FLOAT_COLUMNS = {"hours", "feedback", "hours_available"}
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """How one canonical column's cells are read."""
+
+    kind: str                          # code, count, decimal, stage, municipality
+    code_list: str | None = None
+    blank_is_one: bool = False         # "blank = 1": one row is one event
+    default: object = None             # the value of a blank cell
+    low: float | None = None
+    high: float | None = None
+
+
+FIELD_RULES = {
+    "toiminta": {
+        "activity_type": FieldRule("code", "activity_type"),
+        "count_activities": FieldRule("count", blank_is_one=True),
+        "experts_involved": FieldRule("count"),
+        "people_reached": FieldRule("count"),
+        "hours": FieldRule("decimal"),
+        "target_sector": FieldRule("code", "sector"),
+        "municipality": FieldRule("municipality"),
+        "feedback": FieldRule("decimal", low=1, high=5),
+    },
+    "asenteet": {
+        "respondent_group": FieldRule("code", "respondent_group"),
+        "measurement_point": FieldRule("code", "measurement_point",
+                                       default=vocabulary.DEFAULT_MEASUREMENT_POINT),
+        "attitude_stage": FieldRule("stage", "attitude_stage"),
+        "count_respondents": FieldRule("count", blank_is_one=True, low=1),
+        "target_sector": FieldRule("code", "sector"),
+    },
+    "kysynta": {
+        "requesting_sector": FieldRule("code", "sector"),
+        "request_type": FieldRule("code", "activity_type"),
+        "status": FieldRule("code", "status"),
+        "reason": FieldRule("code", "reason"),
+        "municipality": FieldRule("municipality"),
+        "count_sessions": FieldRule("count", blank_is_one=True),
+    },
+    "kapasiteetti": {
+        "count_trained": FieldRule("count"),
+        "count_active": FieldRule("count"),
+        "hours_available": FieldRule("decimal"),
+    },
+}
+
+# In the wide layout a row is one activity type over twelve months; these columns say
+# something about the whole row and are kept, the others cannot be split over months.
+WIDE_ROW_COLUMNS = {"org_code", "activity_type", "target_sector", "municipality", YEAR_COLUMN}
+
+
+def hint_texts(key: str | None, **params) -> dict[str, str]:
+    """The hint `key` in every language; a param that is a function of the language is
+    called with it (the allowed labels of a code list differ by language)."""
+    if key is None:
+        return {lang: "" for lang in i18n.LANGUAGES}
+    return {
+        lang: i18n.t(lang, f"problem_hint.{key}",
+                     **{name: value(lang) if callable(value) else value for name, value in params.items()})
+        for lang in i18n.LANGUAGES
+    }
+
+
+def make_problem(code: str, *, sheet: str | None = None, tab: str = "", row: int | None = None,
+                 column: str | None = None, value=None, hint: str | None = None,
+                 **hint_params) -> Problem:
+    """A Problem with the params every message of problems.toml may use (tab, hint)."""
+    return Problem(
+        code, sheet=sheet, row=row, column=column,
+        value=None if value is None else (value if isinstance(value, str) else cell_text(value)),
+        params={"tab": tab, "hint": hint_texts(hint, **hint_params)},
+    )
+
+
+@dataclass
+class CheckContext:
+    registry: Registry
+    uploader_org: str | None
+    locked: set[date]
+    latest: date                        # the last date that is not "in the future"
+
+
+@dataclass
+class TabResult:
+    records: list[dict] = field(default_factory=list)
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    data_rows: int = 0
+
+
+class TabReader:
+    """Reads one recognised tab into canonical records, collecting every problem."""
+
+    def __init__(self, raw: RawSheet, sheet: str, header: HeaderRow, context: CheckContext):
+        self.raw, self.sheet, self.header, self.context = raw, sheet, header, context
+        self.result = TabResult()
+        self.positions = {column: index for index, column in header.columns.items()}
+        self.unknown = dict(header.unknown)
+        if header.is_wide:
+            for index, column in list(header.columns.items()):
+                if column not in WIDE_ROW_COLUMNS:
+                    self.unknown[index] = header.texts[index]
+                    del self.positions[column]
+        self.row_errors = 0
+
+    # ------------------------------------------------------------------ problems
+    def error(self, code: str, row: int | None, column: str | None, value=None,
+              hint: str | None = None, **hint_params) -> None:
+        self.result.errors.append(make_problem(
+            code, sheet=self.sheet, tab=self.raw.name, row=row, column=column, value=value,
+            hint=hint, **hint_params))
+        self.row_errors += 1
+
+    def warn(self, code: str, row: int | None, column: str | None, value=None) -> None:
+        self.result.warnings.append(make_problem(
+            code, sheet=self.sheet, tab=self.raw.name, row=row, column=column, value=value))
+
+    def column_text(self, column: str) -> str:
+        return self.header.header_of(column) or contract_header(self.sheet, column)
+
+    def cell(self, cells: list, column: str):
+        position = self.positions.get(column)
+        return cells[position] if position is not None and position < len(cells) else None
+
+    def cell_error(self, problem: CellError, row: int, column: str, value) -> None:
+        hint = problem.hint
+        params = dict(problem.params)
+        if problem.code == "unknown_value":
+            rule = FIELD_RULES[self.sheet].get(column)
+            code_list = rule.code_list if rule else None
+            params["allowed"] = lambda lang: allowed_labels(code_list, lang)
+            hint = "allowed_blank" if is_blank(value) else "allowed"
+        self.error(problem.code, row, self.column_text(column), value, hint, **params)
+
+    # ------------------------------------------------------------------ reading
+    def read(self) -> TabResult:
+        rows = self.data_rows()
+        self.result.data_rows = len(rows)
+        for index, text in self.unknown.items():
+            self.warn("unknown_column", None, text)
+        if not rows:
+            return self.result
+        sheet_ok = self.check_columns()
+        for row, cells in rows:
+            self.row_errors = 0
+            records = self.read_wide_row(row, cells) if self.header.is_wide else [self.read_row(row, cells)]
+            if sheet_ok and not self.row_errors:
+                self.result.records.extend(records)
+        return self.result
+
+    def data_rows(self) -> list[tuple[int, list]]:
+        """(spreadsheet row, cells) below the header, without empty and totals rows."""
+        used = set(self.positions.values()) | set(self.header.months)
+        found = []
+        for index in range(self.header.index + 1, len(self.raw.rows)):
+            cells = self.raw.rows[index] or []
+            filled = [cell for cell in cells if not is_blank(cell)]
+            if not filled:
+                continue
+            if isinstance(filled[0], str) and _TOTALS.match(filled[0].strip()):
+                self.warn("totals_row_skipped", index + 1, None, filled[0].strip())
+                continue
+            # a note written beside the table is not a row of data (the guard still reads it)
+            if all(is_blank(cells[p]) for p in used if p < len(cells)):
+                continue
+            found.append((index + 1, cells))
+        return found
+
+    def check_columns(self) -> bool:
+        """Report missing required columns; False when rows cannot be completed."""
+        ok = True
+        wanted = list(REQUIRED_COLUMNS[self.sheet])
+        if self.context.uploader_org is None:
+            wanted.insert(0, "org_code")
+        month_column = vocabulary.MONTH_COLUMN[self.sheet]
+        for column in wanted:
+            if column == month_column and self.header.is_wide:
+                continue
+            if column not in self.positions:
+                hint = "org_column" if column == "org_code" else "column"
+                self.error("missing_column", None, contract_header(self.sheet, column), hint=hint)
+                ok = False
+        if self.header.is_wide and YEAR_COLUMN not in self.positions and self.sheet_year() is None \
+                and any(year is None for _, year in self.header.months.values()):
+            self.error("missing_column", None, contract_header(self.sheet, YEAR_COLUMN), hint="wide_year")
+            ok = False
+        return ok
+
+    def sheet_year(self) -> int | None:
+        """The year of a wide sheet from its tab name or a title row above the header."""
+        found = _YEAR_IN_TEXT.search(self.raw.name)
+        if found:
+            return int(found[1])
+        for cells in self.raw.rows[: self.header.index]:
+            for cell in cells or []:
+                if isinstance(cell, int) and not isinstance(cell, bool) and 2000 <= cell <= 2099:
+                    return cell
+                if isinstance(cell, str) and (found := _YEAR_IN_TEXT.search(cell)):
+                    return int(found[1])
+        return None
+
+    # ------------------------------------------------------------------ one row
+    def read_row(self, row: int, cells: list) -> dict:
+        record = {"source_row": row, "org_code": self.read_org(row, cells)}
+        month_column = vocabulary.MONTH_COLUMN[self.sheet]
+        record[month_column] = self.read_month(row, cells)
+        for column, rule in FIELD_RULES[self.sheet].items():
+            record[column] = self.read_field(row, cells, column, rule)
+        self.check_row(row, cells, record)
+        return record
+
+    def read_wide_row(self, row: int, cells: list) -> list[dict]:
+        base = {"source_row": row, "org_code": self.read_org(row, cells)}
+        for column in ("activity_type", "target_sector", "municipality"):
+            base[column] = self.read_field(row, cells, column, FIELD_RULES["toiminta"][column])
+        row_year = self.sheet_year()
+        if YEAR_COLUMN in self.positions:
+            value = self.cell(cells, YEAR_COLUMN)
+            if not is_blank(value) or row_year is None:
+                try:
+                    row_year = parse_year(value)
+                except CellError as problem:
+                    self.error(problem.code, row, self.column_text(YEAR_COLUMN), value, problem.hint)
+        records = []
+        for position, (month, header_year) in self.header.months.items():
+            value = cells[position] if position < len(cells) else None
+            header = self.header.texts[position]
+            try:
+                count = parse_count(value)
+            except CellError as problem:
+                self.error(problem.code, row, header, value, problem.hint, **problem.params)
+                continue
+            year = header_year or row_year
+            if not count or year is None:   # a blank or zero month is no activity
+                continue
+            day = date(year, month, 1)
+            if self.check_month(row, header, header, day):
+                records.append({**base, "activity_month": day, "count_activities": count})
+        return records
+
+    def read_org(self, row: int, cells: list) -> str | None:
+        uploader = self.context.uploader_org
+        if "org_code" not in self.positions:
+            return uploader
+        value = self.cell(cells, "org_code")
+        if is_blank(value) and uploader is not None:
+            return uploader   # the uploader's own rows need not repeat its name
+        column = self.column_text("org_code")
+        code = None if is_blank(value) else self.context.registry.resolve(value)
+        if code is None:
+            self.error("unknown_org", row, column, value)
+        elif uploader is not None and code != uploader:
+            self.error("wrong_org", row, column, value)
+        return code
+
+    def read_month(self, row: int, cells: list) -> date | None:
+        month_column = vocabulary.MONTH_COLUMN[self.sheet]
+        if month_column not in self.positions:
+            return None
+        value = self.cell(cells, month_column)
+        column = self.column_text(month_column)
+        try:
+            if YEAR_COLUMN in self.positions and not is_blank(value):
+                month, own_year = parse_month_of_year(value)
+                year_value = self.cell(cells, YEAR_COLUMN)
+                try:
+                    year = own_year or parse_year(year_value)
+                except CellError as problem:
+                    self.error(problem.code, row, self.column_text(YEAR_COLUMN), year_value, problem.hint)
+                    return None
+                day = date(year, month, 1)
+            else:
+                day = parse_date(value)
+        except CellError as problem:
+            self.error(problem.code, row, column, value, problem.hint)
+            return None
+        return first_of_month(day) if self.check_month(row, column, value, day) else None
+
+    def check_month(self, row: int, column: str, value, day: date) -> bool:
+        if day > self.context.latest:
+            self.error("future_date", row, column, value)
+            return False
+        if first_of_month(day) in self.context.locked:
+            self.error("locked_period", row, column, value)
+            return False
+        return True
+
+    def read_field(self, row: int, cells: list, column: str, rule: FieldRule):
+        if column not in self.positions:
+            return rule.default if rule.kind != "count" or not rule.blank_is_one else 1
+        value = self.cell(cells, column)
+        required = column in REQUIRED_COLUMNS[self.sheet]
+        try:
+            if rule.kind == "code":
+                if is_blank(value):
+                    if required:
+                        raise CellError("unknown_value")
+                    return rule.default
+                code = resolve_code(rule.code_list, value)
+                if code is None:
+                    raise CellError("unknown_value")
+                return code
+            if rule.kind == "stage":
+                return parse_attitude_stage(value)
+            if rule.kind == "municipality":
+                if is_blank(value):
+                    return None
+                name = resolve_municipality(value)
+                if name is None:
+                    self.warn("unknown_municipality", row, self.column_text(column), value)
+                    return cell_text(value)   # kept as written: the warning asks to check it
+                return name
+            number = parse_count(value, blank_is_one=rule.blank_is_one) if rule.kind == "count" \
+                else parse_decimal(value)
+            if number is None and required:
+                raise CellError("bad_number", "number_blank")
+            if number is not None and rule.low is not None and rule.high is not None \
+                    and not rule.low <= number <= rule.high:
+                raise CellError("out_of_range", "range_limits", min=rule.low, max=rule.high)
+            if number is not None and rule.low is not None and rule.high is None and number < rule.low:
+                raise CellError("out_of_range", "at_least", min=rule.low)
+            return number
+        except CellError as problem:
+            self.cell_error(problem, row, column, value)
+            return None
+
+    def check_row(self, row: int, cells: list, record: dict) -> None:
+        """Rules between the columns of one row."""
+        if self.sheet == "kysynta" and record["status"] in vocabulary.UNMET_STATUSES \
+                and record["reason"] is None and is_blank(self.cell(cells, "reason")):
+            self.warn("missing_reason", row, self.column_text("reason"), self.cell(cells, "status"))
+        if self.sheet == "kapasiteetti" and record["count_active"] is not None \
+                and record["count_trained"] is not None and record["count_active"] > record["count_trained"]:
+            self.error("out_of_range", row, self.column_text("count_active"),
+                       self.cell(cells, "count_active"), "active_le_trained",
+                       trained=record["count_trained"])
+
+
+def recognise_tab(raw: RawSheet) -> tuple[str, HeaderRow | None] | None:
+    """(sheet key, header row) of a tab; the header row is None when a tab named like a
+    sheet has no recognisable headers. None for tabs that are not the contract's."""
+    if is_help_sheet(raw.name):
+        return None
+    named = sheet_of_name(raw.name)
+    if named:
+        header = find_header_row(named, raw.rows)
+        if header:
+            return named, header
+    guessed = guess_sheet(raw.rows)
+    if guessed:
+        return guessed.sheet, guessed
+    return (named, None) if named else None
+
+
+def _frame(sheet: str, records: list[dict]) -> pd.DataFrame:
+    """Canonical rows with the columns of vocabulary.SHEET_COLUMNS and their dtypes."""
+    data = {}
+    for column in vocabulary.SHEET_COLUMNS[sheet]:
+        values = [record.get(column) for record in records]
+        if column == vocabulary.MONTH_COLUMN[sheet]:
+            data[column] = pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
+        elif column in INT_COLUMNS:
+            data[column] = pd.array(values, dtype="Int64")
+        elif column in FLOAT_COLUMNS:
+            data[column] = pd.array(values, dtype="Float64")
+        else:
+            data[column] = pd.Series(values, dtype=object)
+    return pd.DataFrame(data, columns=list(vocabulary.SHEET_COLUMNS[sheet]))
+
+
+def _month_start(value) -> date:
+    if isinstance(value, datetime):
+        value = value.date()
+    elif not isinstance(value, date):
+        value = pd.Timestamp(value).date()
+    return first_of_month(value)
+
+
+def validate_sheets(raw_sheets: list[RawSheet], *, registry: Registry, uploader_org: str | None,
+                    locked_months: set[date], today: date, future_days: int,
+                    ) -> tuple[dict[str, pd.DataFrame], list[Problem], list[Problem], set[tuple[str, int, int]]]:
+    """Check every tab and return (canonical frames by sheet key, errors, warnings, header cells).
+
+    Header cells are (tab name, row, column), both 1-based as in the spreadsheet, of the
+    cells recognised as contract headers, so the personal-data guard can skip them.
+    Frames hold the rows that passed; the caller stores nothing while there are errors.
+    """
+    context = CheckContext(
+        registry=registry, uploader_org=uploader_org,
+        locked={_month_start(month) for month in locked_months},
+        latest=today + timedelta(days=future_days),
+    )
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    header_cells: set[tuple[str, int, int]] = set()
+    records: dict[str, list[dict]] = {sheet: [] for sheet in vocabulary.SHEETS}
+    recognised = 0
+    data_rows = 0
+    for raw in raw_sheets:
+        found = recognise_tab(raw)
+        if found is None:
+            continue
+        recognised += 1
+        sheet, header = found
+        if header is None:
+            filled_rows = [cells for cells in raw.rows if any(not is_blank(c) for c in cells or [])]
+            if len(filled_rows) > 1:   # more than a title: data without its header row
+                data_rows += len(filled_rows)
+                for column in REQUIRED_COLUMNS[sheet]:
+                    errors.append(make_problem("missing_column", sheet=sheet, tab=raw.name,
+                                               column=contract_header(sheet, column), hint="no_header"))
+            continue
+        reader = TabReader(raw, sheet, header, context)
+        result = reader.read()
+        header_cells |= {(raw.name, header.row, index + 1)
+                         for index in list(reader.positions.values()) + list(header.months)}
+        errors += result.errors
+        warnings += result.warnings
+        records[sheet] += result.records
+        data_rows += result.data_rows
+    if not recognised:
+        errors.append(make_problem("no_known_sheet"))
+    elif not data_rows:
+        errors.append(make_problem("empty_file"))
+    frames = {sheet: _frame(sheet, rows) for sheet, rows in records.items() if rows}
+    return frames, errors, warnings, header_cells
