@@ -1,0 +1,172 @@
+"""The figures of metrics.md for a period and a viewer's scope: the `figures --json` document.
+
+Built only from run_query results, so the pages, the board pack and the command line
+show the same numbers. Shares are fractions rounded to three decimals; shift and trend
+are percentage points (one decimal); absent values are None.
+
+Choices: `activities.by_type` lists every activity type that has rows in scope (a type
+reported with count 0 shows 0; a type never reported is left out). `demand.by_status`
+always lists all five statuses. Extra keys beside the documented ones carry the counts
+behind the shares (`sceptical`, `curious_or_better`, `shift_basis`, `previous`) so that
+suppression can protect them and a reader can check the arithmetic.
+"""
+
+import math
+
+from data_sources import vocabulary
+from queries import run_query
+from queries.periods import Period
+from queries.scope import Scope
+from queries.suppression import suppress_figures
+
+
+def _int(value) -> int:
+    return 0 if value is None or (isinstance(value, float) and math.isnan(value)) else int(value)
+
+
+def _share(numerator, denominator) -> float | None:
+    return round(numerator / denominator, 3) if denominator else None
+
+
+def _points(later: float | None, earlier: float | None) -> float | None:
+    """Difference of two fractions in percentage points."""
+    if later is None or earlier is None:
+        return None
+    return round(100 * (later - earlier), 1)
+
+
+def _month(value) -> str:
+    return f"{value:%Y-%m}"
+
+
+def activity_figures(warehouse, period: Period, scope: Scope) -> dict:
+    by_type = run_query(warehouse, "activities_by_type", period=period, scope=scope)
+    previous = run_query(warehouse, "activities_by_type", period=period.previous(), scope=scope)
+    groups = by_type.groupby("activity_group")["count_activities"].sum()
+    total = _int(by_type["count_activities"].sum())
+    previous_total = _int(previous["count_activities"].sum())
+    rated = _int(by_type["count_activities_with_feedback"].sum())
+    rated_rows = by_type[by_type["count_activities_with_feedback"] > 0]
+    feedback = None
+    if rated:
+        feedback = round(float((rated_rows["mean_feedback"] * rated_rows["count_activities_with_feedback"]).sum()) / rated, 2)
+    return {
+        "by_type": {row.activity_type: _int(row.count_activities) for row in by_type.itertuples()},
+        "client_work": _int(groups.get("client_work", 0)),
+        "development_advocacy": _int(groups.get("development_advocacy", 0)),
+        "other": _int(groups.get("other", 0)),
+        "total": total,
+        "experts_involved": _int(by_type["count_experts_involved"].sum()),
+        "people_reached": _int(by_type["count_people_reached"].sum()),
+        "hours": round(float(by_type["sum_hours"].sum()), 1),
+        "blank_rows": {
+            "experts_involved": _int(by_type["count_rows_blank_experts_involved"].sum()),
+            "people_reached": _int(by_type["count_rows_blank_people_reached"].sum()),
+            "hours": _int(by_type["count_rows_blank_hours"].sum()),
+        },
+        "feedback": feedback,
+        "feedback_activities": rated,
+        "change": {
+            "previous_total": previous_total,
+            "count": total - previous_total,
+            "percent": round(100 * (total - previous_total) / previous_total, 1) if previous_total else None,
+        },
+    }
+
+
+def _stage_counts(frame) -> dict:
+    counts = {str(int(row.attitude_stage)): _int(row.count_respondents) for row in frame.itertuples()}
+    respondents = sum(counts.values())
+    sceptical = sum(counts[str(stage)] for stage in vocabulary.SCEPTICAL_STAGES if str(stage) in counts)
+    return {
+        "respondents": respondents,
+        "by_stage": counts,
+        "sceptical": sceptical,
+        "curious_or_better": respondents - sceptical,
+        "sceptical_share": _share(sceptical, respondents),
+        "curious_or_better_share": _share(respondents - sceptical, respondents),
+    }
+
+
+def attitude_figures(warehouse, period: Period, scope: Scope) -> dict:
+    current = _stage_counts(run_query(warehouse, "attitudes_by_stage", period=period, scope=scope))
+    previous = _stage_counts(run_query(warehouse, "attitudes_by_stage", period=period.previous(), scope=scope))
+    shift_rows = run_query(warehouse, "attitude_shift_by_group", period=period, scope=scope)
+    shift_basis = None
+    shift = None
+    if not shift_rows.empty:
+        shift_basis = {}
+        for point in ("ennen", "jalkeen"):
+            respondents = _int(shift_rows[f"count_respondents_{point}"].sum())
+            curious = _int(shift_rows[f"count_curious_{point}"].sum())
+            shift_basis[point] = {"respondents": respondents, "sceptical": respondents - curious,
+                                  "curious_or_better": curious}
+        shift = _points(
+            _share_exact(shift_basis["jalkeen"]["curious_or_better"], shift_basis["jalkeen"]["respondents"]),
+            _share_exact(shift_basis["ennen"]["curious_or_better"], shift_basis["ennen"]["respondents"]),
+        )
+    return {
+        **current,
+        "shift": shift,
+        "shift_basis": shift_basis,
+        "trend": _points(
+            _share_exact(current["curious_or_better"], current["respondents"]),
+            _share_exact(previous["curious_or_better"], previous["respondents"]),
+        ),
+        "previous": {key: previous[key] for key in
+                     ("respondents", "sceptical", "curious_or_better", "curious_or_better_share")},
+    }
+
+
+def _share_exact(numerator, denominator) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def demand_figures(warehouse, period: Period, scope: Scope) -> dict:
+    by_sector = run_query(warehouse, "demand_by_sector", period=period, scope=scope)
+    by_status = run_query(warehouse, "demand_by_status", period=period, scope=scope)
+    open_old = run_query(warehouse, "demand_open_over_60_days", period=period, scope=scope)
+    requests = _int(by_sector["count_requests"].sum())
+    decided = _int(by_sector["count_decided"].sum())
+    unmet = _int(by_sector["count_unmet"].sum())
+    statuses = dict(zip(by_status["status"], by_status["count_requests"]))
+    return {
+        "requests": requests,
+        "decided": decided,
+        "unmet": unmet,
+        "unmet_share": _share(unmet, decided),
+        "by_status": {status: _int(statuses.get(status, 0)) for status in vocabulary.STATUSES},
+        "by_sector": {
+            row.requesting_sector: {
+                "requests": _int(row.count_requests),
+                "decided": _int(row.count_decided),
+                "unmet": _int(row.count_unmet),
+                "unmet_share": _share(_int(row.count_unmet), _int(row.count_decided)),
+            }
+            for row in by_sector.itertuples()
+        },
+        "open_over_60_days": _int(open_old["count_open_over_60_days"].sum()),
+    }
+
+
+def completeness_figures(warehouse, period: Period, scope: Scope) -> dict:
+    frame = run_query(warehouse, "completeness_by_organisation", period=period, scope=scope)
+    expected = _int(frame["count_expected_months"].sum())
+    reported = _int(frame["count_reported_months"].sum())
+    return {"expected": expected, "reported": reported, "rate": _share(reported, expected)}
+
+
+def compute_figures(warehouse, period: Period, scope: Scope, threshold: int | None = None) -> dict:
+    """The figures --json document for `period` and `scope`; suppressed unless scope.exact."""
+    comparison = period.previous()
+    figures = {
+        "period": {"from": _month(period.from_month), "to": _month(period.to_month)},
+        "comparison_period": {"from": _month(comparison.from_month), "to": _month(comparison.to_month)},
+        "activities": activity_figures(warehouse, period, scope),
+        "attitudes": attitude_figures(warehouse, period, scope),
+        "demand": demand_figures(warehouse, period, scope),
+        "completeness": completeness_figures(warehouse, period, scope),
+    }
+    if not scope.exact:
+        return suppress_figures(figures, threshold=threshold)
+    return figures
