@@ -50,9 +50,9 @@ _EMAIL = re.compile(r"(?<![\w.%+-])[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}(?
 
 _SEP = r"[ \u00a0-]"
 # Domestic: a trunk prefix (0 + area or mobile code, possibly in brackets) and 5-8 more digits
-# in groups. Mobile 040-050 and 04x; area codes 02, 03, 05, 06, 08, 09, 013-019; service
+# in groups. Mobile 04x, 04xx and 050; area codes 02, 03, 05, 06, 08, 09, 013-019; service
 # numbers 010, 020, 029, 030, 0700, 0800.
-_DOMESTIC_PREFIX = r"0(?:4\d|50|[235689]|1[03-9]|2[09]|30|700|800)"
+_DOMESTIC_PREFIX = r"0(?:4\d{1,2}|50|[235689]|1[03-9]|2[09]|30|700|800)"
 _PHONE = re.compile(
     rf"(?<![\w+])"
     rf"(?:(?:\+|00)358{_SEP}?(?:\(0\){_SEP}?)?\d{{1,3}}|\({_DOMESTIC_PREFIX}\)|{_DOMESTIC_PREFIX})"
