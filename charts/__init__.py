@@ -35,7 +35,7 @@ def monthly_trend_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle:
                         month_title: str, value_title: str, series_title: str) -> alt.Chart:
     """Stacked monthly bars. frame: month (datetime), series (label), value (number)."""
     chart = alt.Chart(frame).mark_bar().encode(
-        x=alt.X("yearmonth(month):T", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
+        x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
         y=alt.Y("sum(value):Q", title=value_title, axis=alt.Axis(format=",d")),
         color=alt.Color("series:N", title=series_title, sort=None),
         order=alt.Order("series_order:Q") if "series_order" in frame else alt.Undefined,

@@ -73,13 +73,11 @@ def chromium_page(width: int = 1400, height: int = 1000):
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit has finished running the script (no spinner, app rendered)."""
-    page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(500)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    """Wait until Streamlit is connected and has finished running the script."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]')
+    page.wait_for_timeout(300)  # a rerun triggered by a widget starts a moment after the click
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000)
+    page.wait_for_timeout(300)
 
 
 def screenshot(page, name: str) -> Path:

@@ -72,14 +72,16 @@ def _set_param(key: str, value: str | None, default: str | None = None) -> None:
 
 
 def render_language_picker() -> str:
-    lang = current_language()
-    chosen = st.sidebar.selectbox(
-        i18n.t(lang, "frame.language"), i18n.LANGUAGES, index=i18n.LANGUAGES.index(lang),
-        format_func=lambda code: i18n.LANGUAGE_NAMES[code], key=f"{_STATE}_lang",
+    """The language: from the URL on first load, then from the picker; kept in the URL."""
+    key = f"{_STATE}_lang"
+    if key not in st.session_state:
+        st.session_state[key] = current_language()
+    lang = st.session_state[key]
+    st.sidebar.selectbox(
+        i18n.t(lang, "frame.language"), i18n.LANGUAGES, key=key,
+        format_func=lambda code: i18n.LANGUAGE_NAMES[code],
     )
-    if chosen != lang:
-        _set_param("lang", chosen, i18n.DEFAULT_LANGUAGE)
-        st.rerun()
+    _set_param("lang", lang, i18n.DEFAULT_LANGUAGE)
     return lang
 
 
@@ -122,7 +124,7 @@ def _choices(kind: str, last: date) -> list[Period]:
 
 def render_period_picker(lang: str, today: date) -> Period:
     """Period kind and value with our own month names (Streamlit's date picker is English-only)."""
-    last = last_complete_month(today)
+    last = last_complete_month(today).to_month
     try:
         current = parse_period(st.query_params["period"]) if "period" in st.query_params else None
     except (ValueError, KeyError):

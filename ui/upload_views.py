@@ -18,6 +18,7 @@ from warehouse.organisations import list_organisations
 
 _KEY = "upload"  # session-state prefix of this page
 NO_ORG = "__file__"
+MAX_LISTED = 15
 
 
 def render_templates(ctx: PageContext) -> None:
@@ -102,6 +103,11 @@ def problems_table(lang: str, problems) -> pd.DataFrame:
 
 def _render_refusal(ctx: PageContext, checked: CheckedUpload, key: str) -> None:
     st.error(ctx.t("upload.refused", count=len(checked.errors)), icon=":material/block:")
+    # a list reads best for the few problems most files have; the table and its download
+    # carry every problem for the rare file with many
+    st.markdown("\n".join(f"- {p.message(ctx.lang)}" for p in checked.errors[:MAX_LISTED]))
+    if len(checked.errors) > MAX_LISTED:
+        st.caption(ctx.t("upload.more_problems", count=len(checked.errors) - MAX_LISTED))
     table = problems_table(ctx.lang, checked.errors + checked.warnings)
     st.dataframe(table, hide_index=True, width="stretch")
     st.download_button(ctx.t("upload.problems_download"), to_xlsx_bytes(table),

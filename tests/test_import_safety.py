@@ -1,0 +1,121 @@
+"""No upload is lost, half-applied or counted twice: a killed import, two imports at once, a rebuild."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from warehouse import Warehouse
+from warehouse.ledger import PAUSE_ENV, rollback_upload
+from warehouse.rebuild import rebuild_from_archive
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow
+
+
+def write_csv(path: Path, rows: list[tuple[str, str, int]]) -> Path:
+    lines = ["Päivämäärä;Toimintamuoto;Lukumäärä"] + [f"{m};{kind};{n}" for m, kind, n in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def run_cli(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "cli.py", *args], cwd=ROOT, env={**os.environ, **(env or {})},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
+
+
+def snapshot(db: Path) -> dict:
+    """Everything an import writes, as counts and sums, read in a fresh process-local connection."""
+    with Warehouse(str(db)) as wh:
+        cur = wh.cursor()
+        return {
+            "uploads": cur.execute("select count(*) from uploads").fetchone()[0],
+            "archive": cur.execute("select count(*) from archive_files").fetchone()[0],
+            "rows": cur.execute("select count(*) from activity_rows").fetchone()[0],
+            "pointers": cur.execute("select count(*) from current_sheet_months").fetchone()[0],
+            "by_month": dict(cur.execute(
+                "select strftime(activity_month, '%Y-%m'), sum(count_activities)::int from activities"
+                " group by 1 order by 1").fetchall()),
+        }
+
+
+@pytest.fixture
+def db(tmp_path):
+    path = tmp_path / "wh.duckdb"
+    from warehouse.organisations import add_organisation
+
+    with Warehouse(str(path)) as wh:
+        add_organisation(wh, "aurinko", "Aurinko ry", start_month=date(2025, 1, 1))
+        add_organisation(wh, "kuu", "Kuu ry", start_month=date(2025, 1, 1))
+    return path
+
+
+def test_a_killed_import_leaves_the_warehouse_as_it_was(db, tmp_path):
+    first = run_cli("import", str(write_csv(tmp_path / "v1.csv", [("1/2025", "Muu", 3), ("2/2025", "Muu", 4)])),
+                    "--org", "aurinko", "--db", str(db))
+    assert first.wait(timeout=120) == 0, first.stderr.read()
+    before = snapshot(db)
+
+    marker = tmp_path / "paused"
+    second = run_cli("import", str(write_csv(tmp_path / "v2.csv", [("2/2025", "Muu", 40), ("3/2025", "Muu", 5)])),
+                     "--org", "aurinko", "--db", str(db), env={PAUSE_ENV: str(marker)})
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        assert second.poll() is None, second.stderr.read()
+        assert time.monotonic() < deadline, "the import never reached its commit"
+        time.sleep(0.05)
+    second.send_signal(signal.SIGKILL)  # rows are inserted, the transaction is not committed
+    second.wait(timeout=30)
+
+    after = snapshot(db)
+    assert after == before
+    assert before["by_month"] == {"2025-01": 3, "2025-02": 4}
+
+    # and the warehouse still takes the same upload afterwards, exactly once
+    retry = run_cli("import", str(tmp_path / "v2.csv"), "--org", "aurinko", "--db", str(db))
+    assert retry.wait(timeout=120) == 0, retry.stderr.read()
+    assert snapshot(db)["by_month"] == {"2025-01": 3, "2025-02": 40, "2025-03": 5}
+
+
+def test_two_imports_at_once_both_land(db, tmp_path):
+    a = write_csv(tmp_path / "a.csv", [(f"{m}/2025", "Vertaistukitapaaminen", 10 + m) for m in range(1, 7)])
+    b = write_csv(tmp_path / "b.csv", [(f"{m}/2025", "Ammattilaisten koulutus", m) for m in range(1, 7)])
+    first = run_cli("import", str(a), "--org", "aurinko", "--db", str(db))
+    second = run_cli("import", str(b), "--org", "kuu", "--db", str(db))
+    assert first.wait(timeout=180) == 0, first.stderr.read()
+    assert second.wait(timeout=180) == 0, second.stderr.read()
+    state = snapshot(db)
+    assert state["uploads"] == 2
+    assert state["by_month"] == {f"2025-{m:02d}": 10 + m + m for m in range(1, 7)}
+
+
+def test_rebuild_from_archive_gives_identical_figures(db, tmp_path):
+    from queries.figures import compute_figures
+    from queries.periods import parse_period
+    from queries.scope import Scope
+    from warehouse.imports import import_file
+
+    with Warehouse(str(db)) as wh:
+        for name, org, rows in [
+            ("a.csv", "aurinko", [("1/2025", "Muu", 3), ("2/2025", "Muu", 4)]),
+            ("b.csv", "aurinko", [("2/2025", "Muu", 9)]),
+            ("c.csv", "kuu", [("1/2025", "Ammattilaisten koulutus", 2)]),
+            ("d.csv", "kuu", [("1/2025", "Ammattilaisten koulutus", 7)]),
+        ]:
+            data = write_csv(tmp_path / name, rows).read_bytes()
+            outcome = import_file(wh, name, data, org_code=org, uploaded_by="t", source="cli")
+            assert outcome.stored is not None, [p.code for p in outcome.checked.errors]
+        rollback_upload(wh, outcome.stored.upload_id, actor="t")  # d.csv: kuu back to 2
+        period, scope = parse_period("2025Q1"), Scope()
+        original = compute_figures(wh, period, scope)
+        with Warehouse(str(tmp_path / "rebuilt.duckdb")) as target:
+            counts = rebuild_from_archive(wh, target)
+            rebuilt = compute_figures(target, period, scope)
+    assert counts == {"uploads": 4, "rollbacks": 1}
+    assert rebuilt == original
+    assert original["activities"]["total"] == 3 + 9 + 2
