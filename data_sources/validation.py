@@ -2,13 +2,13 @@
 rows (shared/spec/data-contract.md).
 
 Every problem is collected, none stops the check, so the user sees them all at once.
-Problems carry two params besides the Problem fields: `tab`, the tab's name as the user
-wrote it (several tabs may be of one kind), and `hint`, the sentence saying how to fix the
-cell in each language ({"fi": …, "sv": …, "en": …}), which the messages of
-i18n/<lang>/problems.toml use as `{hint[fi]}`, `{hint[sv]}`, `{hint[en]}`. The hint is
-worked out here because only the check knows which fix applies (a quarter, a range, an
-approximation, the allowed codes); keeping all three languages lets the message be
-localised at display time and still be in one language throughout.
+Problems carry params besides the Problem fields: `tab`, the tab's name as the user wrote
+it (several tabs may be of one kind); `hint_key`, the [problem_hint] key chosen; and
+`hint`, that sentence filled in for each language ({"fi": …, "sv": …, "en": …}), which
+the messages of i18n/<lang>/problems.toml use as `{hint[fi]}`, `{hint[sv]}`, `{hint[en]}`.
+The hint is worked out here because only the check knows which fix applies (a quarter, a
+range, an approximation, the allowed codes); keeping all three languages lets the message
+be localised at display time and still be in one language throughout.
 
 A wide Toiminta sheet without a year anywhere is refused with `missing_column` for
 `Vuosi / År / Year` and the hint `wide_year`: the year is what is missing, and adding a
@@ -115,7 +115,7 @@ def make_problem(code: str, *, sheet: str | None = None, tab: str = "", row: int
     return Problem(
         code, sheet=sheet, row=row, column=column,
         value=None if value is None else (value if isinstance(value, str) else cell_text(value)),
-        params={"tab": tab, "hint": hint_texts(hint, **hint_params)},
+        params={"tab": tab, "hint": hint_texts(hint, **hint_params), "hint_key": hint},
     )
 
 

@@ -1,0 +1,98 @@
+import hashlib
+import io
+from datetime import date, datetime
+
+import openpyxl
+import pandas as pd
+
+from data_sources.intake import check_upload
+from data_sources.organisations import Registry
+from settings import Settings
+
+REGISTRY = Registry(names={"esim": "Esimerkki ry", "toinen": "Toinen ry"})
+TODAY = date(2025, 6, 15)
+
+
+def check(file_name, data, **options):
+    options.setdefault("uploader_org", "esim")
+    return check_upload(file_name, data, registry=REGISTRY, today=TODAY, settings=Settings(), **options)
+
+
+def test_finnish_excel_csv_semicolons_decimal_comma_cp1252():
+    data = ("Päivämäärä;Toimintamuoto;Lukumäärä;Tunnit;Kunta\r\n"
+            "14.3.2025;Työparityö asiakastyössä;2;2,5;Åbo\r\n"
+            "3/2025;Vertaistukitapaaminen;;1 234;Turku\r\n").encode("cp1252")
+    checked = check("toiminta_maaliskuu.csv", data)
+    assert (checked.ok, checked.errors, checked.warnings) == (True, [], [])
+    assert checked.file_type == "csv"
+    assert checked.content_hash == hashlib.sha256(data).hexdigest()
+    frame = checked.sheets["toiminta"]
+    assert list(frame["activity_type"]) == ["tyoparityo", "vertaistukitapaaminen"]
+    assert list(frame["count_activities"]) == [2, 1]
+    assert list(frame["hours"]) == [2.5, 1234.0]
+    assert list(frame["municipality"]) == ["Turku", "Turku"]
+    assert checked.months("toiminta") == ["2025-03"]
+
+
+def test_csv_with_errors_lists_them_with_rows_and_keeps_the_parsed_rows():
+    data = "Saapunut,Pyytäjän sektori,Tila\n3/2025,Neuvola,Avoin\nQ1/2025,Neuvola,Avoin\n".encode("utf-8-sig")
+    checked = check("kysynta.csv", data)
+    assert not checked.ok
+    assert [(p.code, p.sheet, p.row, p.column, p.value) for p in checked.errors] == [
+        ("bad_date", "kysynta", 3, "Saapunut", "Q1/2025")]
+    assert len(checked.sheets["kysynta"]) == 1
+    assert "1/2025, 2/2025" in checked.summary("fi")["errors"][0]["message"]
+
+
+def _xlsx() -> bytes:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "Toiminta 2025"
+    sheet.append(["Esimerkki ry: toiminta"])
+    sheet.append([])
+    sheet.append(["Organisaation nimi", "Pvm", "Toimintamuoto", "Lkm", "Tunnit (h)"])
+    sheet.append(["Esimerkki ry", datetime(2025, 3, 14), "Vertaistukitapaaminen", 3, 1.5])
+    sheet.append(["Esimerkki ry", datetime(2025, 4, 2), "Paneeli", None, 2])
+    sheet.append(["Yhteensä", None, None, 4, 3.5])
+    other = workbook.create_sheet("Kapasiteetti")
+    other.append(["Kuukausi", "Koulutettuja", "Aktiivisia"])
+    other.append(["3/2025", 10, 6])
+    workbook.create_sheet("Ohjeet").append(["Täytä yksi rivi tapahtumaa kohden."])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_end_to_end():
+    checked = check("raportti.xlsx", _xlsx())
+    assert checked.errors == []
+    assert checked.file_type == "xlsx"
+    assert [(p.code, p.row) for p in checked.warnings] == [("totals_row_skipped", 6)]
+    assert checked.summary()["sheets"] == {
+        "toiminta": {"rows": 2, "months": ["2025-03", "2025-04"]},
+        "kapasiteetti": {"rows": 1, "months": ["2025-03"]},
+    }
+    frame = checked.sheets["toiminta"]
+    assert list(frame["source_row"]) == [4, 5]
+    assert list(frame["activity_month"]) == [pd.Timestamp("2025-03-01"), pd.Timestamp("2025-04-01")]
+    assert list(frame["count_activities"]) == [3, 1]
+
+
+def test_xlsx_from_another_organisation_is_refused():
+    checked = check("raportti.xlsx", _xlsx(), uploader_org="toinen")
+    assert [(p.code, p.row) for p in checked.errors] == [("wrong_org", 4), ("wrong_org", 5)]
+
+
+def test_personal_data_is_added_to_the_errors_but_recognised_headers_are_spared():
+    data = ("Organisaation nimi;Päivämäärä;Toimintamuoto;Yhteyshenkilö\n"
+            "Esimerkki ry;3/2025;Muu;maija.meikalainen@example.fi\n").encode("utf-8")
+    checked = check("toiminta.csv", data)
+    assert [(p.code, p.row) for p in checked.errors] == [("personal_data", 2)]
+    assert [p.code for p in checked.warnings] == ["unknown_column"]
+
+
+def test_file_level_problems_stop_the_check():
+    checked = check("toiminta.xlsx", b"%PDF-1.4 not a workbook")
+    assert not checked.ok
+    assert checked.sheets == {}
+    assert [p.code for p in checked.errors] in (["unsupported_type"], ["unreadable_file"])
