@@ -48,7 +48,7 @@ from data_sources.values import (
     ("maj 2025", date(2025, 5, 1)),
     ("kesäkuu 2025", date(2025, 6, 1)),
     ("okt 2025", date(2025, 10, 1)),
-    ("1\u00a0/\u00a02025".replace("\u00a0", ""), date(2025, 1, 1)),
+    ("\u00a014.3.2025\u00a0", date(2025, 3, 14)),        # non-breaking spaces around it
 ])
 def test_parse_date_accepts_the_contract_forms(cell, expected):
     assert parse_date(cell) == expected
