@@ -1,0 +1,178 @@
+"""Every error and warning code of spec/cli.md, produced by a real file the test writes —
+xlsx, xls, ods and CSV where the problem is about content — through the full check path,
+with the spreadsheet row number the user would look for."""
+
+import io
+import zipfile
+from datetime import date, datetime
+
+import openpyxl
+import pandas as pd
+import pytest
+import xlwt
+
+from data_sources.intake import check_upload
+from data_sources.organisations import Registry
+from data_sources.problems import ERROR_CODES, WARNING_CODES
+from settings import Settings
+
+TODAY = date(2025, 7, 15)
+REGISTRY = Registry(names={"aurinko": "Aurinko ry", "kuu": "Kuu ry"}, aliases={"aurinkoranta": "aurinko"})
+TOIMINTA = ["Päivämäärä", "Toimintamuoto", "Lukumäärä"]
+KYSYNTA = ["Saapunut", "Pyytäjän sektori", "Tila", "Syy", "Kunta"]
+
+
+def as_xlsx(grid: list[list], sheet: str) -> bytes:
+    book = openpyxl.Workbook()
+    book.active.title = sheet
+    for row in grid:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def as_xls(grid: list[list], sheet: str) -> bytes:
+    book = xlwt.Workbook()
+    tab = book.add_sheet(sheet)
+    dates = xlwt.easyxf(num_format_str="D.M.YYYY")
+    for r, row in enumerate(grid):
+        for c, value in enumerate(row):
+            if isinstance(value, datetime):
+                tab.write(r, c, value, dates)
+            elif value is not None:
+                tab.write(r, c, value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def as_ods(grid: list[list], sheet: str) -> bytes:
+    out = io.BytesIO()
+    with pd.ExcelWriter(out, engine="odf") as writer:
+        pd.DataFrame(grid).to_excel(writer, sheet_name=sheet, header=False, index=False)
+    return out.getvalue()
+
+
+def as_csv(grid: list[list], sheet: str) -> bytes:
+    def text(value):
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            return f"{value.day}.{value.month}.{value.year}"
+        return str(value)
+    return "\r\n".join(";".join(text(v) for v in row) for row in grid).encode("cp1252")
+
+
+WRITERS = {"xlsx": as_xlsx, "xls": as_xls, "ods": as_ods, "csv": as_csv}
+
+
+def check(name: str, data: bytes, *, org: str | None = "aurinko", locked=frozenset(), settings=None):
+    return check_upload(name, data, registry=REGISTRY, uploader_org=org, locked_months=set(locked),
+                        today=TODAY, settings=settings or Settings())
+
+
+# code, sheet name, grid (header in row 1), the row and column the problem must name,
+# uploading organisation, locked months
+CONTENT_CASES = [
+    ("missing_column", "Toiminta", [["Päivämäärä", "Lukumäärä"], [datetime(2025, 1, 1), 3]],
+     None, "Toimintamuoto", "aurinko", ()),
+    ("bad_date", "Toiminta", [TOIMINTA, [datetime(2025, 1, 1), "Muu", 1], ["31.13.2025", "Muu", 2]],
+     3, "Päivämäärä", "aurinko", ()),
+    ("future_date", "Toiminta", [TOIMINTA, [datetime(2025, 1, 1), "Muu", 1], [datetime(2025, 12, 1), "Muu", 2]],
+     3, "Päivämäärä", "aurinko", ()),
+    ("bad_number", "Toiminta", [TOIMINTA, [datetime(2025, 1, 1), "Muu", "n. 20"]],
+     2, "Lukumäärä", "aurinko", ()),
+    ("negative_number", "Toiminta", [TOIMINTA, [datetime(2025, 1, 1), "Muu", 1], [datetime(2025, 2, 1), "Muu", -3]],
+     3, "Lukumäärä", "aurinko", ()),
+    ("out_of_range", "Toiminta", [TOIMINTA + ["Palaute"], [datetime(2025, 1, 1), "Muu", 1, 7]],
+     2, "Palaute", "aurinko", ()),
+    ("unknown_value", "Toiminta", [TOIMINTA, [datetime(2025, 1, 1), "Kahvittelu", 1]],
+     2, "Toimintamuoto", "aurinko", ()),
+    ("unknown_org", "Toiminta", [["Organisaatio"] + TOIMINTA, ["Aurinko ry", datetime(2025, 1, 1), "Muu", 1],
+                                 ["Tuntematon ry", datetime(2025, 1, 1), "Muu", 1]],
+     3, "Organisaatio", None, ()),
+    ("wrong_org", "Toiminta", [["Organisaatio"] + TOIMINTA, ["Aurinkoranta", datetime(2025, 1, 1), "Muu", 1],
+                               ["Kuu ry", datetime(2025, 1, 1), "Muu", 1]],
+     3, "Organisaatio", "aurinko", ()),
+    ("locked_period", "Toiminta", [TOIMINTA, [datetime(2025, 1, 1), "Muu", 1], [datetime(2025, 3, 1), "Muu", 1]],
+     2, "Päivämäärä", "aurinko", (date(2025, 1, 1),)),
+    ("personal_data", "Toiminta", [TOIMINTA + ["Huomiot"], [datetime(2025, 1, 1), "Muu", 1, "soita 040 123 4567"]],
+     2, "Huomiot", "aurinko", ()),
+    ("unknown_column", "Toiminta", [TOIMINTA + ["Huomiot"], [datetime(2025, 1, 1), "Muu", 1, "kahvit"]],
+     None, "Huomiot", "aurinko", ()),
+    ("missing_reason", "Kysyntä", [KYSYNTA, [datetime(2025, 1, 1), "Neuvola", "Toteutumatta", None, "Turku"]],
+     2, "Syy", "aurinko", ()),
+    ("unknown_municipality", "Kysyntä", [KYSYNTA, [datetime(2025, 1, 1), "Neuvola", "Toteutunut", None, "Atlantis"]],
+     2, "Kunta", "aurinko", ()),
+    ("totals_row_skipped", "Toiminta", [TOIMINTA, [datetime(2025, 1, 1), "Muu", 1], ["Yhteensä", None, 1]],
+     3, None, "aurinko", ()),
+]
+
+
+@pytest.mark.parametrize("fmt", list(WRITERS))
+@pytest.mark.parametrize(("code", "sheet", "grid", "row", "column", "org", "locked"), CONTENT_CASES,
+                         ids=[c[0] for c in CONTENT_CASES])
+def test_content_problem_in_every_format(fmt, code, sheet, grid, row, column, org, locked):
+    checked = check(f"{sheet.lower()}.{fmt}", WRITERS[fmt](grid, sheet), org=org, locked=locked)
+    problems = checked.errors if code in ERROR_CODES else checked.warnings
+    found = [(p.row, p.column) for p in problems if p.code == code]
+    assert found, [(p.code, p.row, p.column, p.value) for p in checked.errors + checked.warnings]
+    if column is None:
+        assert [r for r, _ in found] == [row]
+    else:
+        # a missing column is named as the contract names it: "Toimintamuoto / Verksamhetsform / …"
+        assert any(r == row and c.split(" / ")[0] == column for r, c in found), found
+    assert checked.ok == (code in WARNING_CODES)
+    for problem in problems:
+        assert problem.message("fi") and problem.message("sv") and problem.message("en")
+
+
+def test_personal_data_is_masked_in_the_refusal():
+    grid = [TOIMINTA + ["Huomiot"], [datetime(2025, 1, 1), "Muu", 1, "131052-308T"]]
+    checked = check("toiminta.xlsx", as_xlsx(grid, "Toiminta"))
+    [problem] = [p for p in checked.errors if p.code == "personal_data"]
+    assert "308T" not in problem.value and "308T" not in problem.message("fi")
+
+
+def test_empty_file():
+    checked = check("toiminta.xlsx", as_xlsx([TOIMINTA], "Toiminta"))
+    assert [(p.code, p.row) for p in checked.errors] == [("empty_file", None)]
+
+
+def test_no_known_sheet():
+    checked = check("budjetti.xlsx", as_xlsx([["Tili", "Euroa"], ["Vuokra", 1200]], "Budjetti"))
+    assert [(p.code, p.row) for p in checked.errors] == [("no_known_sheet", None)]
+
+
+def test_unsupported_type_from_the_bytes_not_the_name():
+    checked = check("toiminta.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    assert [p.code for p in checked.errors] == ["unsupported_type"]
+
+
+def test_unreadable_file():
+    whole = as_xlsx([TOIMINTA, [datetime(2025, 1, 1), "Muu", 1]], "Toiminta")
+    checked = check("toiminta.xlsx", whole[: len(whole) // 2])
+    assert [p.code for p in checked.errors] == ["unreadable_file"]
+
+
+def test_file_too_large():
+    data = as_csv([TOIMINTA] + [[datetime(2025, 1, 1), "Muu", 1]] * 200, "Toiminta")
+    checked = check("toiminta.csv", data, settings=Settings(upload_limit_mb=0.001))
+    assert [p.code for p in checked.errors] == ["file_too_large"]
+
+
+def test_archive_bomb_is_refused_before_parsing():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (8 * 1024 * 1024))  # ~1000-fold
+    checked = check("toiminta.xlsx", out.getvalue())
+    assert [p.code for p in checked.errors] == ["archive_bomb"]
+
+
+def test_every_code_of_the_spec_is_covered_here():
+    covered = {c[0] for c in CONTENT_CASES} | {
+        "empty_file", "no_known_sheet", "unsupported_type", "unreadable_file", "file_too_large", "archive_bomb"}
+    assert covered == set(ERROR_CODES) | set(WARNING_CODES)
