@@ -180,17 +180,20 @@ def store_upload(
              checked.content_hash, checked.file_type, source, preview.rows_added,
              preview.rows_replaced, list(superseded)],
         )
-        for change in preview.changes:
-            cur.execute(
-                "insert into upload_sheet_months (upload_id, org_code, sheet, period_month, count_rows)"
-                " values (?, ?, ?, ?, ?)",
-                [upload_id, change.org_code, change.sheet, change.period_month, change.count_new_rows],
-            )
-            cur.execute(
-                "insert or replace into current_sheet_months (org_code, sheet, period_month, upload_id)"
-                " values (?, ?, ?, ?)",
-                [change.org_code, change.sheet, change.period_month, upload_id],
-            )
+        changes = pd.DataFrame(
+            [(c.org_code, c.sheet, c.period_month, c.count_new_rows) for c in preview.changes],
+            columns=["org_code", "sheet", "period_month", "count_rows"],
+        )
+        cur.register("changes", changes)
+        cur.execute(
+            "insert into upload_sheet_months (upload_id, org_code, sheet, period_month, count_rows)"
+            " select ?, org_code, sheet, period_month, count_rows from changes", [upload_id],
+        )
+        cur.execute(
+            "insert or replace into current_sheet_months (org_code, sheet, period_month, upload_id)"
+            " select org_code, sheet, period_month, ? from changes", [upload_id],
+        )
+        cur.unregister("changes")
         for sheet, frame in checked.sheets.items():
             _insert_rows(cur, sheet, frame, upload_id, org_code)
         record_event(
