@@ -21,12 +21,15 @@ def page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
 
 
 # Every page is listed here explicitly; each page checks the viewer's role itself.
+# The folder is app_pages/, not pages/: a folder named pages/ switches Streamlit into its
+# old multipage mode for the first run of a process, where a deep link (/upload) runs the
+# page script alone, without this frame (no language, filters or role check).
 pages = {
     i18n.t(lang, "nav.section_figures"): [
-        page("pages/overview.py", "overview", ":material/dashboard:", default=True),
+        page("app_pages/overview.py", "overview", ":material/dashboard:", default=True),
     ],
     i18n.t(lang, "nav.section_data"): [
-        page("pages/upload.py", "upload", ":material/upload_file:"),
+        page("app_pages/upload.py", "upload", ":material/upload_file:"),
     ],
 }
 navigation = st.navigation(pages)

@@ -54,6 +54,16 @@ def upload(page, name: str, content: bytes) -> None:
     wait_for_app(page)
 
 
+def test_a_deep_link_opens_the_page_inside_the_frame(app_url):
+    # the first request this server gets: a bookmark straight to the upload page, in Swedish
+    with chromium_page() as page:
+        page.goto(f"{app_url}/upload?lang=sv")
+        wait_for_app(page)
+        assert page.get_by_role("heading", name="Skicka uppgifter").count() == 1
+        assert page.get_by_test_id("stSelectbox").filter(has_text="Språk").count() == 1
+        assert page.get_by_test_id("stException").count() == 0
+
+
 def test_template_fill_upload_confirm_and_see_the_figures(app_url, tmp_path):
     period = last_complete_half_year(date.today())
     months = [datetime(m.year, m.month, 1) for m in period.months[:3]]
