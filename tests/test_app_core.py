@@ -1,0 +1,140 @@
+"""AppTests of the frame, the Overview and the upload page on a real warehouse file."""
+
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from demo.load import load_demo
+from i18n.formats import fmt_number, fmt_share
+from queries.figures import compute_figures
+from queries.periods import last_complete_half_year
+from queries.scope import Scope
+from warehouse import Warehouse
+from warehouse.organisations import add_organisation
+
+APP = "../app.py"  # AppTest resolves paths relative to this file
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("apptest") / "demo.duckdb"
+    with Warehouse(str(path)) as wh:
+        load_demo(wh, date.today())
+        expected = compute_figures(wh, last_complete_half_year(date.today()), Scope())
+    return path, expected
+
+
+@pytest.fixture
+def app(demo_db, monkeypatch):
+    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(demo_db[0]))
+    monkeypatch.setenv("KOKEMUSMITTARI_VIEW_ROLE", "leadership")
+    at = AppTest.from_file(APP, default_timeout=90)
+    # each test gets the app's own cached warehouse connection anew
+    at.run()
+    return at
+
+
+def metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.mark.parametrize(("lang", "total_label", "title"), [
+    ("fi", "Toiminta yhteensä", "Yleiskuva"),
+    ("sv", "Verksamhet totalt", "Översikt"),
+    ("en", "All activities", "Overview"),
+])
+def test_overview_tiles_equal_the_figures(app, demo_db, lang, total_label, title):
+    expected = demo_db[1]
+    app.query_params["lang"] = lang
+    app.session_state["frame_lang"] = lang
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == title
+    tiles = metrics(app)
+    assert tiles[total_label] == fmt_number(expected["activities"]["total"], lang)
+    assert fmt_share(expected["completeness"]["rate"], lang) in tiles.values()
+    assert len(app.get("arrow_vega_lite_chart")) + len(app.get("vega_lite_chart")) >= 1
+
+
+def small_count_scope(db) -> tuple[str, str, int]:
+    """An organisation and month whose development & advocacy count is 1–4 (exact view)."""
+    from demo.network import DEMO_ORGS
+    from queries.periods import Period, add_months, last_complete_month
+
+    last = last_complete_month(date.today()).to_month
+    with Warehouse(str(db)) as wh:
+        for back in range(12):
+            month = add_months(last, -back)
+            period = Period(month, month)
+            for org in DEMO_ORGS:
+                exact = compute_figures(wh, period, Scope(org_codes=(org.code,)))
+                count = exact["activities"]["development_advocacy"]
+                if isinstance(count, int) and 1 <= count <= 4:
+                    return org.code, period.code, count
+    raise AssertionError("the demo network has no small development & advocacy count to hide")
+
+
+def test_the_board_view_hides_small_counts(demo_db, monkeypatch):
+    org, period, count = small_count_scope(demo_db[0])
+    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(demo_db[0]))
+    monkeypatch.setenv("KOKEMUSMITTARI_VIEW_ROLE", "board")
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["org"] = org
+    at.query_params["period"] = period
+    at.run()
+    assert not at.exception
+    tiles = metrics(at)
+    assert tiles["Kehittäminen ja vaikuttaminen"] == "<5"
+    for value in tiles.values():
+        digits = value.replace("\u00a0", "").replace(" ", "").rstrip("%")
+        assert not (digits.isdigit() and 1 <= int(digits) <= 4), value
+
+
+def test_upload_page_checks_previews_stores_and_rolls_back(tmp_path, monkeypatch):
+    db = tmp_path / "upload.duckdb"
+    with Warehouse(str(db)) as wh:
+        add_organisation(wh, "kokeilu", "Kokeilu ry", start_month=date(2025, 1, 1))
+    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.switch_page("app_pages/upload.py")
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.get("download_button")][:2] == ["Lataa Excel-pohja", "CSV: Toiminta"]
+
+    good = "Päivämäärä;Toimintamuoto;Lukumäärä\n1/2025;Vertaistukitapaaminen;12\n2/2025;Muu;1\n".encode()
+    at.get("file_uploader")[0].upload("toiminta.csv", good, "text/csv")
+    at.run()
+    texts = [m.value for m in at.markdown]
+    assert "Tallennus lisää 2 riviä kuukausille 1–2/2025 eikä korvaa aiempia tietoja." in texts
+    at.button(key=next(b.key for b in at.button if b.label == "Vahvista ja tallenna")).click()
+    at.run()
+    assert any("2 riviä lisätty" in s.value for s in at.success)
+    with Warehouse(str(db)) as wh:
+        assert wh.cursor().execute("select sum(count_activities) from activities").fetchone()[0] == 13
+
+    at.checkbox(key="upload_rollback_sure").check()
+    at.run()
+    at.button(key="upload_rollback_go").click()
+    at.run()
+    assert not at.exception
+    with Warehouse(str(db)) as wh:
+        assert wh.cursor().execute("select count(*) from activities").fetchone()[0] == 0
+
+
+def test_upload_page_refuses_with_the_row_to_fix(tmp_path, monkeypatch):
+    db = tmp_path / "refuse.duckdb"
+    with Warehouse(str(db)) as wh:
+        add_organisation(wh, "kokeilu", "Kokeilu ry", start_month=date(2025, 1, 1))
+    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = "en"
+    at.switch_page("app_pages/upload.py")
+    at.run()
+    bad = "Päivämäärä;Toimintamuoto;Lukumäärä\n1/2025;Vertaistukitapaaminen;-2\n".encode()
+    at.get("file_uploader")[0].upload("bad.csv", bad, "text/csv")
+    at.run()
+    assert any("was not saved" in e.value for e in at.error)
+    table = at.dataframe[0].value
+    assert list(table.iloc[0][["Row", "Column"]]) == ["2", "Lukumäärä"]
+    assert not [b for b in at.button if b.label == "Confirm and save"]
