@@ -9,6 +9,9 @@ from ui import context as frame
 
 st.set_page_config(page_title="Kokemusmittari", page_icon=":material/diversity_3:", layout="wide")
 
+# Streamlit's uploader states its own (English, and higher) size limit; ours is stated in
+# the chosen language under the uploader instead
+st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'] {display: none;}</style>")
 lang = frame.render_language_picker()
 settings = frame.get_settings()
 warehouse = frame.get_warehouse()

@@ -26,7 +26,7 @@ def render_templates(ctx: PageContext) -> None:
 
     st.subheader(ctx.t("upload.templates_title"))
     st.write(ctx.t("upload.templates_intro"))
-    columns = st.columns(len(SHEETS) + 1)
+    columns = st.columns([2] + [1] * len(SHEETS))
     columns[0].download_button(
         ctx.t("upload.template_xlsx"), template_workbook(ctx.lang),
         f"{ctx.t('upload.template_file')}.xlsx", key=f"{_KEY}_template_xlsx",
@@ -174,10 +174,11 @@ def render_history(ctx: PageContext, org_code: str | None) -> None:
         st.caption(ctx.t("upload.history_empty"))
         return
     t = lambda k: ctx.t(f"upload.hist_{k}")  # noqa: E731
+    names = {o.org_code: o.org_name for o in list_organisations(ctx.warehouse)}
     shown = pd.DataFrame({
         t("id"): ledger["upload_id"],
         t("when"): pd.to_datetime(ledger["uploaded_at"]).dt.strftime("%d.%m.%Y %H:%M"),
-        t("org"): ledger["org_code"].fillna("–"),
+        t("org"): [names.get(code, code) if code else "–" for code in ledger["org_code"]],
         t("file"): ledger["file_name"],
         t("months"): [month_spans(list(pd.date_range(a, b, freq="MS").date)) if pd.notna(a) else ""
                       for a, b in zip(ledger["first_month"], ledger["last_month"])],
