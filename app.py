@@ -30,6 +30,10 @@ def page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
 pages = {
     i18n.t(lang, "nav.section_figures"): [
         page("app_pages/overview.py", "overview", ":material/dashboard:", default=True),
+        page("app_pages/activity.py", "activity", ":material/groups:"),
+        page("app_pages/attitudes.py", "attitudes", ":material/psychology:"),
+        page("app_pages/demand.py", "demand", ":material/account_balance:"),
+        page("app_pages/completeness.py", "completeness", ":material/fact_check:"),
     ],
     i18n.t(lang, "nav.section_data"): [
         page("app_pages/upload.py", "upload", ":material/upload_file:"),
@@ -42,7 +46,7 @@ period = frame.render_period_picker(lang, date.today())
 scope = frame.render_scope_pickers(lang, warehouse, version, role)
 frame.store_context(frame.PageContext(
     lang=lang, warehouse=warehouse, settings=settings, role=role, period=period, scope=scope,
-    data_version=version,
+    data_version=version, today=date.today(),
 ))
 
 if frame.demo_rows_present(warehouse, version):

@@ -21,7 +21,9 @@ def themed(chart: alt.Chart, lang: str, title: str, subtitle: str | None = None)
     title_params = alt.TitleParams(text=title, subtitle=subtitle or "", anchor="start",
                                    fontSize=16, subtitleFontSize=12, subtitleColor="#555")
     return (
-        chart.properties(title=title_params, width="container")
+        # fit the page's width, but let title, axes and legend add to the height
+        chart.properties(title=title_params, width="container",
+                         autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
         .configure(font=FONT, locale=vega_locale(lang))
         .configure_range(category=PALETTE)
         .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#e6e6e6")

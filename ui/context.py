@@ -30,6 +30,7 @@ class PageContext:
     period: Period
     scope: Scope
     data_version: int
+    today: date
 
     def t(self, key: str, **params) -> str:
         return i18n.t(self.lang, key, **params)

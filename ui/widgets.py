@@ -109,3 +109,76 @@ def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key
                              key=f"{key}_xlsx", icon=":material/download:")
         right.download_button(ctx.t("common.download_csv"), to_csv_bytes(shown, ctx.lang), f"{stem}.csv",
                               mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+
+
+def reach_tiles(ctx: PageContext, figures: dict) -> None:
+    """Experts involved, people reached, hours and feedback, each with the rows that left it blank."""
+    activities, lang = figures["activities"], ctx.lang
+    blanks = activities.get("blank_rows", {})
+    tiles = [
+        ("activity.experts", fmt_number(activities.get("experts_involved"), lang), blanks.get("experts_involved")),
+        ("activity.people", fmt_number(activities.get("people_reached"), lang), blanks.get("people_reached")),
+        ("activity.hours", fmt_number(activities.get("hours"), lang), blanks.get("hours")),
+        ("activity.feedback", fmt_number(activities.get("feedback"), lang, 1), None),
+    ]
+    for column, (key, value, blank) in zip(st.columns(4), tiles):
+        with column:
+            st.metric(ctx.t(key), value, border=True, help=ctx.t(f"{key}_help"))
+            if blank:
+                st.caption(ctx.t("activity.blank_rows", count=fmt_number(blank, lang)))
+
+
+GROUP_COLUMNS = {"client_work": "count_client_work", "development_advocacy": "count_development_advocacy",
+                 "other": "count_other"}
+
+
+def groups_long(ctx: PageContext, rows: pd.DataFrame, category: str) -> pd.DataFrame:
+    """Per-category counts split by activity group, suppressed for the viewer, in long form:
+    category (label), group_label, group_order, count (as shown), value (drawable)."""
+    from ui.tables import drawable, protect
+
+    rows = protect(ctx, rows, list(GROUP_COLUMNS.values()) + ["count_activities"],
+                   row_totals={"count_activities": list(GROUP_COLUMNS.values())})
+    labels = [_category_label(ctx, category, value) for value in rows[category]]
+    parts = []
+    for order, (group, column) in enumerate(GROUP_COLUMNS.items()):
+        parts.append(pd.DataFrame({
+            "category": labels, "group_label": i18n.label(ctx.lang, "activity_group", group),
+            "group_order": order, "count": rows[column].tolist(),
+        }))
+    long = pd.concat(parts, ignore_index=True)
+    long["value"] = drawable(long["count"])
+    return long[long["count"].map(lambda v: isinstance(v, str) or v > 0)].reset_index(drop=True)
+
+
+def _category_label(ctx: PageContext, category: str, value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ctx.t("common.not_given")
+    if category in ("target_sector", "requesting_sector", "sector"):
+        return i18n.label(ctx.lang, "sector", value)
+    return str(value)
+
+
+SMALL_SAMPLE = 30
+
+
+def small_sample_caution(ctx: PageContext, respondents: pd.Series) -> None:
+    """A visible caution when shares rest on few respondents (any month or group under 30)."""
+    counts = [v for v in respondents if isinstance(v, (int, float)) and not pd.isna(v)]
+    hidden = any(isinstance(v, str) for v in respondents)
+    if hidden or (counts and min(counts) < SMALL_SAMPLE):
+        st.warning(ctx.t("attitudes.small_sample", n=SMALL_SAMPLE), icon=":material/warning:")
+
+
+def table_with_downloads(ctx: PageContext, table: pd.DataFrame, key: str, empty_key: str) -> None:
+    """A table that is itself the figure (no chart), with the same downloads as a chart's data."""
+    if table.empty:
+        st.caption(ctx.t(empty_key))
+        return
+    st.dataframe(table, hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    left.download_button(ctx.t("common.download_xlsx"), to_xlsx_bytes(table), f"{key}.xlsx",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         key=f"{key}_xlsx", icon=":material/download:")
+    right.download_button(ctx.t("common.download_csv"), to_csv_bytes(table, ctx.lang), f"{key}.csv",
+                          mime="text/csv", key=f"{key}_csv", icon=":material/download:")

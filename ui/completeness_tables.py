@@ -1,0 +1,35 @@
+"""Reporting rows shaped for the grid and the per-organisation table."""
+
+import pandas as pd
+
+import i18n
+from i18n.formats import fmt_month
+from ui.context import PageContext
+
+
+def reporting_grid(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """org_name, month, state, state_label."""
+    return pd.DataFrame({
+        "org_name": rows["org_name"],
+        "month": pd.to_datetime(rows["period_month"]),
+        "state": rows["state"],
+        "state_label": [ctx.t(f"completeness.state_{s}") for s in rows["state"]],
+    })
+
+
+def missing_in(rows: pd.DataFrame) -> list[str]:
+    """Names of the organisations that were expected to report and did not (rows of one month)."""
+    return sorted(rows.loc[rows["state"] == "missing", "org_name"])
+
+
+def by_organisation(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """Reported of expected months per organisation, with the missing months named."""
+    t = lambda key: i18n.t(ctx.lang, key)  # noqa: E731
+    return pd.DataFrame({
+        t("common.organisation"): rows["org_name"],
+        t("completeness.expected"): rows["count_expected_months"],
+        t("completeness.reported"): rows["count_reported_months"],
+        t("completeness.rate"): rows["reported_share"].round(3),
+        t("completeness.missing"): [", ".join(fmt_month(pd.Timestamp(f"{m}-01"), ctx.lang, short=True) for m in months)
+                                    for months in rows["missing_months"]],
+    })

@@ -1,0 +1,96 @@
+"""Demand rows shaped for the charts: status by sector, unmet share, reasons, capacity, white spots."""
+
+import pandas as pd
+
+import i18n
+from data_sources.vocabulary import PUBLIC_SECTORS, STATUSES
+from i18n.formats import fmt_number
+from ui.context import PageContext
+from ui.tables import drawable, protect
+
+STATUS_COLUMNS = [f"count_{status}" for status in STATUSES]
+
+
+def _sectors(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
+    return protect(ctx, rows, STATUS_COLUMNS + ["count_requests", "count_decided", "count_unmet"],
+                   row_totals={"count_requests": STATUS_COLUMNS,
+                               "count_unmet": ["count_osittain", "count_toteutumatta"]},
+                   shares={"unmet_share": ("count_unmet", "count_decided")})
+
+
+def status_by_sector(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """sector_label, status_label, status_order, count (as shown), value (drawable)."""
+    rows = _sectors(ctx, rows)
+    parts = [pd.DataFrame({
+        "sector_label": [i18n.label(ctx.lang, "sector", s) for s in rows["requesting_sector"]],
+        "status_label": i18n.label(ctx.lang, "status", status),
+        "status_order": order,
+        "count": rows[f"count_{status}"].tolist(),
+    }) for order, status in enumerate(STATUSES)]
+    long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    long["value"] = drawable(long["count"])
+    return long[long["count"].map(lambda v: isinstance(v, str) or v > 0)].reset_index(drop=True)
+
+
+def unmet_by_sector(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """category, share, count_unmet, count_decided, label ('unmet / decided')."""
+    rows = _sectors(ctx, rows)
+    share = pd.to_numeric(rows["unmet_share"], errors="coerce")
+    return pd.DataFrame({
+        "category": [i18n.label(ctx.lang, "sector", s) for s in rows["requesting_sector"]],
+        "share": share,
+        "count_unmet": rows["count_unmet"],
+        "count_decided": rows["count_decided"],
+        "label": [i18n.t(ctx.lang, "demand.unmet_of_decided", unmet=fmt_number(u, ctx.lang),
+                         decided=fmt_number(d, ctx.lang)) for u, d in zip(rows["count_unmet"], rows["count_decided"])],
+    })
+
+
+def reasons(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """category (reason label, or 'not given'), count, value."""
+    rows = protect(ctx, rows, ["count_unmet"])
+    return pd.DataFrame({
+        "category": [i18n.label(ctx.lang, "reason", r) if isinstance(r, str) else i18n.t(ctx.lang, "common.not_given")
+                     for r in rows["reason"]],
+        "count": rows["count_unmet"],
+        "value": drawable(rows["count_unmet"]),
+    })
+
+
+def open_over_60_days(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """The table of old open requests, in the user's words."""
+    rows = protect(ctx, rows, ["count_open_over_60_days"])
+    return pd.DataFrame({
+        i18n.t(ctx.lang, "common.sector"): [i18n.label(ctx.lang, "sector", s) for s in rows["requesting_sector"]],
+        i18n.t(ctx.lang, "demand.open_sessions"): rows["count_open_over_60_days"],
+        i18n.t(ctx.lang, "demand.oldest"): pd.to_datetime(rows["oldest_received_month"]).dt.strftime("%m/%Y"),
+    })
+
+
+def capacity(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
+    """month, series (active experts / public requests), count (as shown), value."""
+    rows = protect(ctx, rows, ["count_active", "count_requests"])
+    parts = [pd.DataFrame({
+        "month": pd.to_datetime(rows["capacity_month"]),
+        "series": i18n.t(ctx.lang, f"demand.series_{column}"),
+        "count": rows[column],
+    }) for column in ("count_active", "count_requests")]
+    long = pd.concat(parts, ignore_index=True)
+    long["value"] = drawable(long["count"])
+    return long
+
+
+def white_spots(ctx: PageContext, spots: pd.DataFrame, activity: pd.DataFrame,
+                demand: pd.DataFrame) -> pd.DataFrame:
+    """Every public sector × municipality in sight: sector_label, municipality, is_white, state_label, mark."""
+    municipalities = sorted({m for m in pd.concat([spots["municipality"], activity["municipality"],
+                                                   demand["municipality"]]) if isinstance(m, str)})
+    white = set(zip(spots["sector"], spots["municipality"]))
+    grid = [(sector, municipality) for sector in PUBLIC_SECTORS for municipality in municipalities]
+    return pd.DataFrame({
+        "sector_label": [i18n.label(ctx.lang, "sector", s) for s, _ in grid],
+        "municipality": [m for _, m in grid],
+        "is_white": [cell in white for cell in grid],
+        "state_label": [i18n.t(ctx.lang, "demand.white_spot" if cell in white else "demand.reached") for cell in grid],
+        "mark": ["○" if cell in white else "●" for cell in grid],
+    })

@@ -1,0 +1,85 @@
+"""The one to three sentences that open each page: the headline and its change, in words."""
+
+import i18n
+from i18n.formats import fmt_number, fmt_points, fmt_share
+
+
+def _change(now, before) -> float | None:
+    if isinstance(now, (int, float)) and isinstance(before, (int, float)) and before:
+        return (now - before) / before * 100
+    return None
+
+
+def count_sentence(lang: str, key: str, period: str, now, before) -> str:
+    """'<what> was N in <period>, X % more/less than in the previous period.' (key: narrative.<key>_*)"""
+    change = _change(now, before)
+    if now is None:
+        return i18n.t(lang, "narrative.no_data", period=period)
+    if change is None:
+        return i18n.t(lang, f"narrative.{key}", period=period, count=fmt_number(now, lang))
+    direction = "more" if change > 0.5 else ("less" if change < -0.5 else "same")
+    return i18n.t(lang, f"narrative.{key}_{direction}", period=period, count=fmt_number(now, lang),
+                  change=fmt_number(abs(change), lang))
+
+
+def activity_sentences(ctx, now: dict, before: dict) -> str:
+    lang, period = ctx.lang, ctx.period.label(ctx.lang)
+    meetings = now["activities"]["by_type"].get("vertaistukitapaaminen", 0)
+    previous = before["activities"]["by_type"].get("vertaistukitapaaminen", 0)
+    sentences = [count_sentence(lang, "meetings", period, meetings, previous)]
+    development = now["activities"]["development_advocacy"]
+    if development not in (None, 0):
+        sentences.append(count_sentence(lang, "development", period, development,
+                                        before["activities"]["development_advocacy"]))
+    return " ".join(sentences)
+
+
+def attitude_sentences(ctx, now: dict) -> str:
+    lang, period = ctx.lang, ctx.period.label(ctx.lang)
+    attitudes = now["attitudes"]
+    share = attitudes["curious_or_better_share"]
+    if not isinstance(share, float):
+        return i18n.t(lang, "narrative.no_data", period=period)
+    sentences = [i18n.t(lang, "narrative.curious", period=period, share=fmt_share(share, lang),
+                        respondents=fmt_number(attitudes["respondents"], lang))]
+    if isinstance(attitudes.get("trend"), (int, float)):
+        sentences.append(i18n.t(lang, "narrative.trend", points=fmt_points(attitudes["trend"], lang)))
+    if isinstance(attitudes.get("shift"), (int, float)):
+        sentences.append(i18n.t(lang, "narrative.shift", points=fmt_points(attitudes["shift"], lang)))
+    return " ".join(sentences)
+
+
+def demand_sentences(ctx, now: dict) -> str:
+    lang, period = ctx.lang, ctx.period.label(ctx.lang)
+    demand = now["demand"]
+    if not isinstance(demand["unmet_share"], float):
+        return i18n.t(lang, "narrative.no_demand", period=period)
+    sentences = [i18n.t(lang, "narrative.unmet", period=period, share=fmt_share(demand["unmet_share"], lang),
+                        unmet=fmt_number(demand["unmet"], lang), decided=fmt_number(demand["decided"], lang))]
+    shares = {code: row.get("unmet_share") for code, row in demand.get("by_sector", {}).items()
+              if isinstance(row.get("unmet_share"), float)}
+    if shares:
+        worst = max(shares, key=shares.get)
+        sentences.append(i18n.t(lang, "narrative.worst_sector", sector=i18n.label(lang, "sector", worst),
+                                share=fmt_share(shares[worst], lang)))
+    open_old = demand.get("open_over_60_days")
+    if open_old not in (None, 0):
+        sentences.append(i18n.t(lang, "narrative.open_old", count=fmt_number(open_old, lang)))
+    return " ".join(sentences)
+
+
+def completeness_sentences(ctx, now: dict, missing_last_month: list[str], last_month: str) -> str:
+    lang, period = ctx.lang, ctx.period.label(ctx.lang)
+    completeness = now["completeness"]
+    if not completeness.get("expected"):
+        return i18n.t(lang, "narrative.nothing_expected", period=period)
+    sentences = [i18n.t(lang, "narrative.completeness", period=period,
+                        share=fmt_share(completeness["rate"], lang),
+                        reported=fmt_number(completeness["reported"], lang),
+                        expected=fmt_number(completeness["expected"], lang))]
+    if missing_last_month:
+        sentences.append(i18n.t(lang, "narrative.missing_last", month=last_month,
+                                organisations=", ".join(missing_last_month)))
+    else:
+        sentences.append(i18n.t(lang, "narrative.none_missing", month=last_month))
+    return " ".join(sentences)
