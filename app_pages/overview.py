@@ -3,7 +3,7 @@
 import streamlit as st
 
 from charts import monthly_trend_chart
-from ui import data, widgets
+from ui import data, tables, widgets
 from ui.context import page_context, require_role
 
 ctx = page_context()
@@ -36,4 +36,6 @@ chart = monthly_trend_chart(
     month_title=ctx.t("common.month"), value_title=ctx.t("common.activities"),
     series_title=ctx.t("common.activity_group"),
 )
-widgets.chart_with_data(ctx, chart, trend, key="overview_trend")
+widgets.chart_with_data(ctx, chart, tables.readable(trend, ctx.lang, {
+    "month": "common.month", "series": "common.activity_group", "count": "common.activities"}),
+    key="overview_trend")

@@ -87,11 +87,15 @@ def activity_groups_by_month(ctx: PageContext, start: date, end: date) -> pd.Dat
     groups = ["client_work", "development_advocacy", "other"]
     frame = (rows.groupby(["activity_month", "activity_group"], as_index=False)["count_activities"].sum()
              if len(rows) else pd.DataFrame(columns=["activity_month", "activity_group", "count_activities"]))
+    from ui.tables import drawable, protect
+
+    frame = protect(ctx, frame, ["count_activities"], margins=[(), ("activity_month",)])
     return pd.DataFrame({
         "month": pd.to_datetime(frame["activity_month"]),
         "series": [i18n.label(ctx.lang, "activity_group", g) for g in frame["activity_group"]],
         "series_order": [groups.index(g) if g in groups else 9 for g in frame["activity_group"]],
-        "value": frame["count_activities"].astype("float"),
+        "count": frame["count_activities"],
+        "value": drawable(frame["count_activities"]),
     })
 
 
