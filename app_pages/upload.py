@@ -14,7 +14,6 @@ org_code = views.render_org_picker(ctx)
 files = st.file_uploader(ctx.t("upload.files"), accept_multiple_files=True, key="upload_files",
                          help=ctx.t("upload.files_help"))
 st.caption(ctx.t("upload.limit", limit_mb=f"{ctx.settings.upload_limit_mb:g}"))
-for file in files or []:
-    views.render_file(ctx, file.name, file.getvalue(), org_code)
+views.render_files(ctx, files or [], org_code)
 st.divider()
 views.render_history(ctx, org_code)

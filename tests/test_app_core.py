@@ -138,3 +138,24 @@ def test_upload_page_refuses_with_the_row_to_fix(tmp_path, monkeypatch):
     table = at.dataframe[0].value
     assert list(table.iloc[0][["Row", "Column"]]) == ["2", "Lukumäärä"]
     assert not [b for b in at.button if b.label == "Confirm and save"]
+
+
+def test_several_files_at_once_each_get_their_own_check(tmp_path, monkeypatch):
+    db = tmp_path / "many.duckdb"
+    with Warehouse(str(db)) as wh:
+        add_organisation(wh, "kokeilu", "Kokeilu ry", start_month=date(2025, 1, 1))
+    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.switch_page("app_pages/upload.py")
+    at.run()
+    uploader = at.get("file_uploader")[0]
+    uploader.upload("tammi.csv", "Päivämäärä;Toimintamuoto;Lukumäärä\n1/2025;Muu;2\n".encode(), "text/csv")
+    uploader.upload("helmi.csv", "Päivämäärä;Toimintamuoto;Lukumäärä\n2/2025;Muu;x\n2/2025;Muu;3\n".encode(),
+                    "text/csv")
+    uploader.upload("rikki.csv", "Päivämäärä;Toimintamuoto\n13/2025;Muu\n".encode(), "text/csv")
+    at.run()
+    texts = [m.value for m in at.markdown]
+    assert "Tallennus lisää 1 riviä kuukausille 1/2025 eikä korvaa aiempia tietoja." in texts
+    assert "Tallennus lisää 2 riviä kuukausille 2/2025 eikä korvaa aiempia tietoja." in texts
+    assert len(at.error) == 1 and "1 korjattavaa" in at.error[0].value
+    assert len([b for b in at.button if b.label == "Vahvista ja tallenna"]) == 2

@@ -58,6 +58,17 @@ def _state_key(name: str, data: bytes, org_code: str | None) -> str:
     return f"{_KEY}_{hashlib.sha256(data).hexdigest()[:16]}_{org_code}_{name}"
 
 
+def render_files(ctx: PageContext, files: list, org_code: str | None) -> None:
+    """Each uploaded file in turn, with a progress bar while several are being checked."""
+    progress = st.progress(0.0) if len(files) > 1 else None
+    for done, file in enumerate(files, start=1):
+        render_file(ctx, file.name, file.getvalue(), org_code)
+        if progress is not None:
+            progress.progress(done / len(files), text=ctx.t("upload.progress", done=done, total=len(files)))
+    if progress is not None:
+        progress.empty()
+
+
 def render_file(ctx: PageContext, name: str, data: bytes, org_code: str | None) -> None:
     key = _state_key(name, data, org_code)
     with st.container(border=True):
