@@ -187,6 +187,11 @@ def _cached_filter_options(_warehouse: Warehouse, version: int) -> dict[str, lis
     return {"orgs": orgs, "municipalities": municipalities}
 
 
+def organisation_names(warehouse: Warehouse, version: int) -> list[tuple[str, str]]:
+    """(org_code, org_name) of every registered organisation, by name."""
+    return _filter_options(warehouse, version)["orgs"]
+
+
 def render_scope_pickers(lang: str, warehouse: Warehouse, version: int, role: str) -> Scope:
     from data_sources.vocabulary import SECTORS
 

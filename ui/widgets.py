@@ -9,7 +9,7 @@ import streamlit as st
 import i18n
 from i18n.formats import fmt_change, fmt_month, fmt_number, fmt_points, fmt_share
 from ui import data
-from ui.context import PageContext
+from ui.context import PageContext, organisation_names
 from ui.exports import to_csv_bytes, to_xlsx_bytes
 
 
@@ -17,8 +17,7 @@ def scope_label(ctx: PageContext) -> str:
     """'Koko verkosto' or the chosen organisations / municipalities / sectors, briefly."""
     scope, parts = ctx.scope, []
     if scope.org_codes:
-        names = dict(ctx.warehouse.cursor().execute(
-            "select org_code, org_name from organisations").fetchall())
+        names = dict(organisation_names(ctx.warehouse, ctx.data_version))
         parts.append(", ".join(names.get(c, c) for c in scope.org_codes))
     if scope.municipalities:
         parts.append(", ".join(scope.municipalities))
