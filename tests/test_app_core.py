@@ -91,11 +91,17 @@ def test_the_board_view_hides_small_counts(demo_db, monkeypatch):
         assert not (digits.isdigit() and 1 <= int(digits) <= 4), value
 
 
-def test_upload_page_checks_previews_stores_and_rolls_back(tmp_path, monkeypatch):
-    db = tmp_path / "upload.duckdb"
+def warehouse_with_one_org(tmp_path, monkeypatch):
+    """A fresh warehouse file with one registered organisation, which the app will open."""
+    db = tmp_path / "wh.duckdb"
     with Warehouse(str(db)) as wh:
         add_organisation(wh, "kokeilu", "Kokeilu ry", start_month=date(2025, 1, 1))
     monkeypatch.setenv("KOKEMUSMITTARI_DB", str(db))
+    return db
+
+
+def test_upload_page_checks_previews_stores_and_rolls_back(tmp_path, monkeypatch):
+    db = warehouse_with_one_org(tmp_path, monkeypatch)
     at = AppTest.from_file(APP, default_timeout=90)
     at.switch_page("app_pages/upload.py")
     at.run()
@@ -123,10 +129,7 @@ def test_upload_page_checks_previews_stores_and_rolls_back(tmp_path, monkeypatch
 
 
 def test_upload_page_refuses_with_the_row_to_fix(tmp_path, monkeypatch):
-    db = tmp_path / "refuse.duckdb"
-    with Warehouse(str(db)) as wh:
-        add_organisation(wh, "kokeilu", "Kokeilu ry", start_month=date(2025, 1, 1))
-    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(db))
+    db = warehouse_with_one_org(tmp_path, monkeypatch)
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["lang"] = "en"
     at.switch_page("app_pages/upload.py")
@@ -141,10 +144,7 @@ def test_upload_page_refuses_with_the_row_to_fix(tmp_path, monkeypatch):
 
 
 def test_several_files_at_once_each_get_their_own_check(tmp_path, monkeypatch):
-    db = tmp_path / "many.duckdb"
-    with Warehouse(str(db)) as wh:
-        add_organisation(wh, "kokeilu", "Kokeilu ry", start_month=date(2025, 1, 1))
-    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(db))
+    db = warehouse_with_one_org(tmp_path, monkeypatch)
     at = AppTest.from_file(APP, default_timeout=90)
     at.switch_page("app_pages/upload.py")
     at.run()

@@ -104,14 +104,17 @@ def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key
     st.altair_chart(chart, width="stretch")
     shown = table.drop(columns=[c for c in table.columns if c.endswith("_order")])
     with st.expander(ctx.t("common.show_data")):
-        st.dataframe(shown, hide_index=True, width="stretch")
-        stem = file_stem or key
-        left, right = st.columns(2)
-        left.download_button(ctx.t("common.download_xlsx"), to_xlsx_bytes(shown), f"{stem}.xlsx",
-                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                             key=f"{key}_xlsx", icon=":material/download:")
-        right.download_button(ctx.t("common.download_csv"), to_csv_bytes(shown, ctx.lang), f"{stem}.csv",
-                              mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+        _table_and_downloads(ctx, shown, key, file_stem or key)
+
+
+def _table_and_downloads(ctx: PageContext, table: pd.DataFrame, key: str, stem: str) -> None:
+    st.dataframe(table, hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    left.download_button(ctx.t("common.download_xlsx"), to_xlsx_bytes(table), f"{stem}.xlsx",
+                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         key=f"{key}_xlsx", icon=":material/download:")
+    right.download_button(ctx.t("common.download_csv"), to_csv_bytes(table, ctx.lang), f"{stem}.csv",
+                          mime="text/csv", key=f"{key}_csv", icon=":material/download:")
 
 
 def reach_tiles(ctx: PageContext, figures: dict) -> None:
@@ -178,10 +181,4 @@ def table_with_downloads(ctx: PageContext, table: pd.DataFrame, key: str, empty_
     if table.empty:
         st.caption(ctx.t(empty_key))
         return
-    st.dataframe(table, hide_index=True, width="stretch")
-    left, right = st.columns(2)
-    left.download_button(ctx.t("common.download_xlsx"), to_xlsx_bytes(table), f"{key}.xlsx",
-                         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         key=f"{key}_xlsx", icon=":material/download:")
-    right.download_button(ctx.t("common.download_csv"), to_csv_bytes(table, ctx.lang), f"{key}.csv",
-                          mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+    _table_and_downloads(ctx, table, key, key)
