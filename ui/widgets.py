@@ -48,8 +48,10 @@ def metric_tile(ctx: PageContext, key: str, now, before, kind: str, colour: str)
         change = _relative_change(now, before)
         delta = fmt_change(change, ctx.lang) if change is not None else None
     if delta is not None:
-        # Streamlit reads the arrow's direction from a leading ASCII minus
+        # Streamlit reads the arrow's direction from a leading ASCII minus; no change, no colour
         delta = delta.replace("\u2212", "-")
+        if delta.startswith("±"):
+            colour = "off"
     st.metric(
         ctx.t(key), value, delta=delta, delta_color=colour, border=True,
         help=ctx.t(f"{key}_help", period=ctx.period.label(ctx.lang),
