@@ -1,0 +1,189 @@
+"""The Altair builders: read back what each chart would draw from its Vega-Lite spec."""
+
+import pandas as pd
+import pytest
+
+from charts import STAGE_COLOURS, monthly_trend_chart
+from charts.activity import groups_by_category_chart, type_by_month_chart
+from charts.attitudes import before_after_chart, stages_by_month_chart
+from charts.completeness import reporting_grid_chart
+from charts.demand import (
+    capacity_chart, count_bars_chart, share_bars_chart, status_by_sector_chart, white_spot_matrix,
+)
+
+JAN, FEB = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01")
+
+
+def spec(chart) -> dict:
+    return chart.to_dict()
+
+
+def drawn(spec_: dict) -> list[dict]:
+    """The rows the chart draws (its one inline dataset)."""
+    return spec_["datasets"][spec_["data"]["name"]]
+
+
+def colour_of(spec_: dict) -> dict:
+    """{legend label: colour} of the colour scale (of the first layer for layered charts)."""
+    encoding = (spec_["layer"][0] if "layer" in spec_ else spec_)["encoding"]
+    scale = encoding["color"]["scale"]
+    return dict(zip(scale["domain"], scale["range"]))
+
+
+# --- one tiny frame per builder (as the ui/*_tables.py functions hand them over) ----------------
+
+TREND = pd.DataFrame({"month": [JAN, FEB], "series": ["Asiakastyö", "Asiakastyö"], "value": [3, 4]})
+TYPES = pd.DataFrame({"month": [JAN, JAN], "type_label": ["Koulutus", "Media"], "type_order": [3, 8],
+                      "value": [2, 5]})
+GROUPS = pd.DataFrame({"category": ["Turku", "Espoo", "Oulu"], "group_label": ["Asiakastyö"] * 3,
+                       "group_order": [0, 0, 0], "value": [12, None, 7]})
+STAGES = pd.DataFrame({"month": [JAN] * 5, "stage": [4, 2, 5, 1, 3],
+                       "stage_label": ["4 – Myönteinen", "2 – Varauksellinen", "5 – Luottava",
+                                       "1 – Epäilevä", "3 – Kysyvä"],
+                       "respondents": [8, 6, 5, 7, 9], "month_respondents": [35] * 5})
+BEFORE_AFTER = pd.DataFrame({"group_label": ["Vanhempi", "Vanhempi"], "point_label": ["Ennen", "Jälkeen"],
+                             "point_order": [0, 1], "share": [0.4, 0.7], "respondents": [10, 10],
+                             "label": ["40 % (n = 10)", "70 % (n = 10)"]})
+STATUS = pd.DataFrame({"sector_label": ["Neuvola", "Neuvola", "Koulu"],
+                       "status_label": ["Toteutunut", "Toteutumatta", "Toteutunut"],
+                       "status_order": [0, 2, 0], "value": [9, None, 6]})
+SHARES = pd.DataFrame({"category": ["Neuvola", "Koulu"], "share": [0.25, None], "label": ["3/12", "<5/8"]})
+COUNTS = pd.DataFrame({"category": ["Ei rahoitusta", "Aikataulu"], "value": [None, 11]})
+CAPACITY = pd.DataFrame({"month": [JAN, FEB, JAN, FEB],
+                         "series": ["Aktiiviset", "Aktiiviset", "Pyydetyt", "Pyydetyt"],
+                         "value": [6, None, 14, 9]})
+SPOTS = pd.DataFrame({"sector_label": ["Neuvola", "Neuvola", "Koulu", "Koulu"],
+                      "municipality": ["Espoo", "Turku", "Espoo", "Turku"],
+                      "is_white": [True, False, False, False],
+                      "state_label": ["Valkoinen alue", "Toimintaa tai pyyntöjä",
+                                      "Toimintaa tai pyyntöjä", "Toimintaa tai pyyntöjä"],
+                      "mark": ["○", "●", "●", "●"]})
+GRID = pd.DataFrame({"org_name": ["A ry", "A ry", "B ry", "B ry"], "month": [JAN, FEB, JAN, FEB],
+                     "state": ["reported", "missing", "not_expected", "locked"],
+                     "state_label": ["Raportoitu", "Puuttuu", "Ei vielä jäsen", "Lukittu"]})
+
+BUILDERS = {
+    "monthly_trend": lambda lang, **t: monthly_trend_chart(
+        TREND, lang, month_title="Kk", value_title="N", series_title="Ryhmä", **t),
+    "type_by_month": lambda lang, **t: type_by_month_chart(
+        TYPES, lang, month_title="Kk", value_title="N", type_title="Muoto", **t),
+    "groups_by_category": lambda lang, **t: groups_by_category_chart(
+        GROUPS, lang, category_title="Kunta", value_title="N", group_title="Ryhmä", **t),
+    "stages_by_month": lambda lang, **t: stages_by_month_chart(
+        STAGES, lang, month_title="Kk", share_title="Osuus", stage_title="Porras", respondents_title="Vastaajat", **t),
+    "before_after": lambda lang, **t: before_after_chart(
+        BEFORE_AFTER, lang, group_title="Ryhmä", share_title="Osuus", point_title="Mittaus", **t),
+    "status_by_sector": lambda lang, **t: status_by_sector_chart(
+        STATUS, lang, sector_title="Sektori", value_title="Kerrat", status_title="Tila", **t),
+    "share_bars": lambda lang, **t: share_bars_chart(
+        SHARES, lang, category_title="Sektori", share_title="Osuus", **t),
+    "count_bars": lambda lang, **t: count_bars_chart(
+        COUNTS, lang, category_title="Syy", value_title="Kerrat", **t),
+    "capacity": lambda lang, **t: capacity_chart(
+        CAPACITY, lang, month_title="Kk", value_title="N", series_title="Sarja", **t),
+    "white_spot_matrix": lambda lang, **t: white_spot_matrix(
+        SPOTS, lang, sector_title="Sektori", municipality_title="Kunta", state_title="Tilanne", **t),
+    "reporting_grid": lambda lang, **t: reporting_grid_chart(
+        GRID, lang, org_title="Järjestö", month_title="Kk", state_title="Tila", **t),
+}
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_title_and_subtitle_are_the_ones_passed_in(name):
+    title = spec(BUILDERS[name]("fi", title="Toiminta kunnittain",
+                                subtitle="tammi–kesäkuu 2025 · koko verkosto"))["title"]
+    assert (title["text"], title["subtitle"]) == ("Toiminta kunnittain", "tammi–kesäkuu 2025 · koko verkosto")
+
+
+@pytest.mark.parametrize("lang, decimal, thousands, first_month", [
+    ("fi", ",", "\u00a0", "tammikuu"),
+    ("sv", ",", "\u00a0", "januari"),
+    ("en", ".", ",", "January"),
+])
+@pytest.mark.parametrize("name", BUILDERS)
+def test_locale_writes_numbers_and_months_in_the_language(name, lang, decimal, thousands, first_month):
+    locale = spec(BUILDERS[name](lang, title="T", subtitle="S"))["config"]["locale"]
+    assert (locale["number"]["decimal"], locale["number"]["thousands"], locale["time"]["months"][0]) == (
+        decimal, thousands, first_month)
+
+
+# --- attitude stages ---------------------------------------------------------------------------
+
+def test_stage_bars_stack_to_one_hundred_percent_in_stage_order():
+    encoding = spec(BUILDERS["stages_by_month"]("fi", title="T", subtitle="S"))["encoding"]
+    assert encoding["y"]["stack"] == "normalize"
+    assert encoding["y"]["axis"]["format"] == "%"
+    assert encoding["order"] == {"field": "stage", "type": "quantitative"}
+    assert encoding["color"]["sort"] == ["1 – Epäilevä", "2 – Varauksellinen", "3 – Kysyvä",
+                                         "4 – Myönteinen", "5 – Luottava"]
+
+
+def test_stage_colours_run_sceptical_to_trusting():
+    chart = spec(BUILDERS["stages_by_month"]("fi", title="T", subtitle="S"))
+    assert colour_of(chart) == {
+        "1 – Epäilevä": STAGE_COLOURS[0], "2 – Varauksellinen": STAGE_COLOURS[1], "3 – Kysyvä": STAGE_COLOURS[2],
+        "4 – Myönteinen": STAGE_COLOURS[3], "5 – Luottava": STAGE_COLOURS[4],
+    }
+
+
+# --- white spots ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("order", [[0, 1, 2, 3], [1, 2, 3, 0], [3, 0, 2, 1]])
+def test_white_spots_are_orange_and_reached_cells_pale_blue_in_any_row_order(order):
+    frame = SPOTS.iloc[order].reset_index(drop=True)
+    chart = spec(white_spot_matrix(frame, "fi", title="T", subtitle="S", sector_title="Sektori",
+                                   municipality_title="Kunta", state_title="Tilanne"))
+    assert colour_of(chart) == {"Valkoinen alue": "#E69F00", "Toimintaa tai pyyntöjä": "#D9E8F5"}
+
+
+def test_white_spot_matrix_writes_its_symbol_in_each_cell():
+    chart = spec(BUILDERS["white_spot_matrix"]("fi", title="T", subtitle="S"))
+    assert chart["layer"][1]["mark"]["type"] == "text"
+    assert chart["layer"][1]["encoding"]["text"]["field"] == "mark"
+    assert [(r["sector_label"], r["municipality"], r["mark"]) for r in drawn(chart)] == [
+        ("Neuvola", "Espoo", "○"), ("Neuvola", "Turku", "●"), ("Koulu", "Espoo", "●"), ("Koulu", "Turku", "●")]
+
+
+# --- suppressed values are not drawn ----------------------------------------------------------
+
+@pytest.mark.parametrize("name, key, expected", [
+    ("groups_by_category", lambda r: (r["category"], r["value"]), [("Turku", 12), ("Oulu", 7)]),
+    ("status_by_sector", lambda r: (r["sector_label"], r["status_label"], r["value"]),
+     [("Neuvola", "Toteutunut", 9), ("Koulu", "Toteutunut", 6)]),
+    ("share_bars", lambda r: (r["category"], r["share"]), [("Neuvola", 0.25)]),
+    ("count_bars", lambda r: (r["category"], r["value"]), [("Aikataulu", 11)]),
+    ("capacity", lambda r: (r["month"][:7], r["series"], r["value"]),
+     [("2025-01", "Aktiiviset", 6), ("2025-01", "Pyydetyt", 14), ("2025-02", "Pyydetyt", 9)]),
+])
+def test_suppressed_values_are_left_out_of_the_drawn_data(name, key, expected):
+    assert [key(row) for row in drawn(spec(BUILDERS[name]("fi", title="T", subtitle="S")))] == expected
+
+
+def test_share_bars_write_their_basis_beside_each_bar():
+    chart = spec(BUILDERS["share_bars"]("en", title="T", subtitle="S"))
+    assert chart["layer"][1]["mark"]["type"] == "text"
+    assert chart["layer"][1]["encoding"]["text"]["field"] == "label"
+    assert [row["label"] for row in drawn(chart)] == ["3/12"]
+
+
+# --- reporting completeness -------------------------------------------------------------------
+
+def test_reporting_grid_writes_a_symbol_for_each_state():
+    chart = spec(BUILDERS["reporting_grid"]("fi", title="T", subtitle="S"))
+    text_layer = chart["layer"][1]
+    assert text_layer["mark"]["type"] == "text"
+    assert text_layer["encoding"]["text"]["field"] == "mark"
+    assert [(r["org_name"], r["month"][:7], r["state"], r["mark"]) for r in drawn(chart)] == [
+        ("A ry", "2025-01", "reported", "✓"),
+        ("A ry", "2025-02", "missing", "✗"),
+        ("B ry", "2025-01", "not_expected", ""),
+        ("B ry", "2025-02", "locked", "–"),
+    ]
+
+
+def test_reporting_grid_colours_each_state_and_orders_the_legend():
+    chart = spec(BUILDERS["reporting_grid"]("fi", title="T", subtitle="S"))
+    assert chart["layer"][0]["encoding"]["color"]["sort"] == ["Raportoitu", "Puuttuu", "Lukittu", "Ei vielä jäsen"]
+    assert colour_of(chart) == {"Raportoitu": "#009E73", "Puuttuu": "#D55E00", "Lukittu": "#999999",
+                                "Ei vielä jäsen": "#F2F2F2"}
+

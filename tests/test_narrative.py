@@ -1,0 +1,187 @@
+"""The sentences that open each page: given a few figures, the exact words in fi and en.
+
+Finnish writes a no-break space inside "1 234" and before "%"; written here as \u00a0.
+"""
+
+from types import SimpleNamespace
+
+import pytest
+
+from queries.periods import parse_period
+from ui import narrative
+
+NBSP = "\u00a0"
+H1 = parse_period("2025H1")
+
+
+def ctx(lang: str, period: str = "2025H1"):
+    return SimpleNamespace(lang=lang, period=parse_period(period))
+
+
+def activities(meetings=None, development=0) -> dict:
+    """A figures dict's activities part; meetings None = no peer-support meetings reported."""
+    by_type = {"koulutus": 3} if meetings is None else {"vertaistukitapaaminen": meetings, "koulutus": 3}
+    return {"activities": {"by_type": by_type, "development_advocacy": development}}
+
+
+# --- activities -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang, now, before, expected", [
+    # more
+    ("fi", activities(412), activities(349),
+     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 412, 18 % enemmän kuin edellisellä jaksolla."),
+    ("en", activities(412), activities(349),
+     "There were 412 peer-support meetings in January–June 2025, 18% more than in the previous period."),
+    # fewer
+    ("fi", activities(300), activities(400),
+     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 300, 25 % vähemmän kuin edellisellä jaksolla."),
+    ("en", activities(300), activities(400),
+     "There were 300 peer-support meetings in January–June 2025, 25% fewer than in the previous period."),
+    # the same: within half a percent either way
+    ("fi", activities(1000), activities(998),
+     f"Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 1{NBSP}000, yhtä paljon kuin edellisellä jaksolla."),
+    ("en", activities(1000), activities(1004),
+     "There were 1,000 peer-support meetings in January–June 2025, as many as in the previous period."),
+    # no comparison: nothing in the previous period
+    ("fi", activities(412), activities(None),
+     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 412."),
+    ("en", activities(412), activities(0),
+     "There were 412 peer-support meetings in January–June 2025."),
+    # none now, some before
+    ("en", activities(None), activities(40),
+     "There were 0 peer-support meetings in January–June 2025, 100% fewer than in the previous period."),
+    # a hidden small count is written as hidden, with no change
+    ("fi", activities("<5"), activities(12),
+     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä <5."),
+    # development and advocacy work gets its own sentence when there is any
+    ("fi", activities(412, development=25), activities(349, development=20),
+     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 412, 18 % enemmän kuin edellisellä jaksolla. "
+     "Kehittämis- ja vaikuttamistehtäviä oli 25, 25 % enemmän kuin edellisellä jaksolla."),
+    ("en", activities(412, development=15), activities(349, development=20),
+     "There were 412 peer-support meetings in January–June 2025, 18% more than in the previous period. "
+     "There were 15 development and advocacy tasks, 25% fewer than in the previous period."),
+    ("en", activities(412, development=20), activities(349, development=20),
+     "There were 412 peer-support meetings in January–June 2025, 18% more than in the previous period. "
+     "There were 20 development and advocacy tasks, as many as in the previous period."),
+    ("fi", activities(412, development=7), activities(349, development=0),
+     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 412, 18 % enemmän kuin edellisellä jaksolla. "
+     "Kehittämis- ja vaikuttamistehtäviä oli 7."),
+    ("fi", activities(412, development=None), activities(349, development=20),
+     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 412, 18 % enemmän kuin edellisellä jaksolla."),
+])
+def test_activity_sentences(lang, now, before, expected):
+    assert narrative.activity_sentences(ctx(lang), now, before) == expected
+
+
+@pytest.mark.parametrize("lang, period, expected", [
+    ("fi", "2025H1", "Jaksolta tammi–kesäkuu 2025 ei ole tietoja valitussa rajauksessa."),
+    ("en", "2025H1", "There is no data for January–June 2025 in the chosen scope."),
+    ("en", "2025-03", "There is no data for March 2025 in the chosen scope."),
+])
+def test_a_count_with_no_data_says_so(lang, period, expected):
+    label = parse_period(period).label(lang)
+    assert narrative.count_sentence(lang, "meetings", label, None, 349) == expected
+
+
+@pytest.mark.parametrize("lang, period, expected", [
+    ("fi", "2025Q3", "Vertaistukitapaamisia oli heinä–syyskuu 2025 yhteensä 50, 25 % enemmän kuin edellisellä jaksolla."),
+    ("en", "2025", "There were 50 peer-support meetings in 2025, 25% more than in the previous period."),
+    ("en", "2025-03", "There were 50 peer-support meetings in March 2025, 25% more than in the previous period."),
+])
+def test_activity_sentences_name_the_chosen_period(lang, period, expected):
+    assert narrative.activity_sentences(ctx(lang, period), activities(50), activities(40)) == expected
+
+
+# --- attitudes --------------------------------------------------------------------------------
+
+def attitudes(share, respondents=1234, trend=None, shift=None) -> dict:
+    return {"attitudes": {"curious_or_better_share": share, "respondents": respondents,
+                          "trend": trend, "shift": shift}}
+
+
+@pytest.mark.parametrize("lang, now, expected", [
+    ("fi", attitudes(0.656, trend=5.2, shift=-3.0),
+     f"Jaksolla tammi–kesäkuu 2025 vastaajista 66{NBSP}% suhtautui kokemustoimintaan vähintään kysyvästi "
+     f"(1{NBSP}234 vastaajaa). Osuus muuttui +5,2{NBSP}%-yks. edelliseen jaksoon verrattuna. "
+     f"Ennen ja jälkeen mitattuna osuus muuttui −3,0{NBSP}%-yks. samoissa vastaajaryhmissä."),
+    ("en", attitudes(0.656, trend=5.2, shift=-3.0),
+     "In January–June 2025, 66% of respondents were at least curious about experience-expert work "
+     f"(1,234 respondents). The share changed by +5.2{NBSP}pp against the previous period. "
+     f"Measured before and after, the share changed by −3.0{NBSP}pp in the same respondent groups."),
+    # no comparison and no before/after pairs: the first sentence alone
+    ("fi", attitudes(0.5, respondents=40),
+     f"Jaksolla tammi–kesäkuu 2025 vastaajista 50{NBSP}% suhtautui kokemustoimintaan vähintään kysyvästi "
+     "(40 vastaajaa)."),
+    ("en", attitudes(0.5, respondents=40),
+     "In January–June 2025, 50% of respondents were at least curious about experience-expert work (40 respondents)."),
+    # unchanged
+    ("en", attitudes(0.5, respondents=40, trend=0.0),
+     "In January–June 2025, 50% of respondents were at least curious about experience-expert work (40 respondents). "
+     f"The share changed by ±0.0{NBSP}pp against the previous period."),
+    # no data
+    ("fi", attitudes(None, respondents=0), "Jaksolta tammi–kesäkuu 2025 ei ole tietoja valitussa rajauksessa."),
+    ("en", attitudes(None, respondents=0), "There is no data for January–June 2025 in the chosen scope."),
+])
+def test_attitude_sentences(lang, now, expected):
+    assert narrative.attitude_sentences(ctx(lang), now) == expected
+
+
+# --- demand -----------------------------------------------------------------------------------
+
+def demand(unmet_share, unmet=30, decided=120, by_sector=None, open_over_60_days=0) -> dict:
+    return {"demand": {"unmet_share": unmet_share, "unmet": unmet, "decided": decided,
+                       "by_sector": by_sector or {}, "open_over_60_days": open_over_60_days}}
+
+
+SECTORS = {"koulu": {"unmet_share": 0.1}, "neuvola": {"unmet_share": 0.4}, "lastensuojelu": {"unmet_share": None}}
+
+
+@pytest.mark.parametrize("lang, now, expected", [
+    ("fi", demand(0.25, by_sector=SECTORS, open_over_60_days=7),
+     f"Jaksolla tammi–kesäkuu 2025 julkisen sektorin ratkaistuista pyydetyistä kerroista 25{NBSP}% jäi "
+     "täyttämättä kokonaan tai osittain (30/120). "
+     f"Eniten täyttämättä jäi sektorilla Neuvola (40{NBSP}%). "
+     "Yli 60 päivää avoinna olleita pyydettyjä kertoja on 7."),
+    ("en", demand(0.25, by_sector=SECTORS, open_over_60_days=7),
+     "In January–June 2025, 25% of the decided sessions requested by the public sector went wholly or partly "
+     "unmet (30/120). Most went unmet in Maternity and child health clinic (40%). "
+     "Sessions requested and open for more than 60 days: 7."),
+    # no sector shares and nothing old open: the first sentence alone
+    ("en", demand(0.0, unmet=0, decided=1500),
+     "In January–June 2025, 0% of the decided sessions requested by the public sector went wholly or partly "
+     "unmet (0/1,500)."),
+    # nothing decided
+    ("fi", demand(None, unmet=0, decided=0),
+     "Jaksolla tammi–kesäkuu 2025 julkiselta sektorilta ei ole ratkaistuja pyyntöjä valitussa rajauksessa."),
+    ("en", demand(None, unmet=0, decided=0),
+     "There are no decided public-sector requests in January–June 2025 in the chosen scope."),
+])
+def test_demand_sentences(lang, now, expected):
+    assert narrative.demand_sentences(ctx(lang), now) == expected
+
+
+# --- completeness -----------------------------------------------------------------------------
+
+def completeness(expected, reported, rate) -> dict:
+    return {"completeness": {"expected": expected, "reported": reported, "rate": rate}}
+
+
+@pytest.mark.parametrize("lang, now, missing, last_month, expected", [
+    ("fi", completeness(48, 41, 0.854), ["Järjestö B", "Järjestö C"], "kesäkuu 2025",
+     f"Jaksolla tammi–kesäkuu 2025 raportoitiin 85{NBSP}% odotetuista järjestö-kuukausista (41/48). "
+     "Kuukaudelta kesäkuu 2025 puuttuu raportti: Järjestö B, Järjestö C."),
+    ("en", completeness(48, 41, 0.854), ["Org B", "Org C"], "June 2025",
+     "In January–June 2025, 85% of the expected organisation-months were reported (41/48). "
+     "Missing for June 2025: Org B, Org C."),
+    ("fi", completeness(12, 12, 1.0), [], "kesäkuu 2025",
+     f"Jaksolla tammi–kesäkuu 2025 raportoitiin 100{NBSP}% odotetuista järjestö-kuukausista (12/12). "
+     "Kuukaudelta kesäkuu 2025 kaikki odotetut raportit on saatu."),
+    ("en", completeness(12, 12, 1.0), [], "June 2025",
+     "In January–June 2025, 100% of the expected organisation-months were reported (12/12). "
+     "Every expected report for June 2025 has arrived."),
+    ("fi", completeness(0, 0, None), [], "kesäkuu 2025",
+     "Jaksolla tammi–kesäkuu 2025 keneltäkään ei odotettu raportteja."),
+    ("en", completeness(0, 0, None), [], "June 2025", "No reports were expected in January–June 2025."),
+])
+def test_completeness_sentences(lang, now, missing, last_month, expected):
+    assert narrative.completeness_sentences(ctx(lang), now, missing, last_month) == expected
