@@ -10,12 +10,15 @@ def stages_by_month_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitl
                           month_title: str, share_title: str, stage_title: str,
                           respondents_title: str) -> alt.Chart:
     """100 % stacked bars. frame: month, stage (1–5), stage_label, respondents, month_respondents."""
-    labels = list(frame.sort_values("stage")["stage_label"].drop_duplicates())
+    stages = frame.sort_values("stage")[["stage", "stage_label"]].drop_duplicates()
+    labels = stages["stage_label"].tolist()
+    # a stage keeps its colour whichever stages are present
+    colours = [STAGE_COLOURS[int(stage) - 1] for stage in stages["stage"]]
     chart = alt.Chart(frame).mark_bar().encode(
         x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
         y=alt.Y("sum(respondents):Q", stack="normalize", title=share_title, axis=alt.Axis(format="%")),
         color=alt.Color("stage_label:N", title=stage_title, sort=labels,
-                        scale=alt.Scale(domain=labels, range=STAGE_COLOURS[: len(labels)])),
+                        scale=alt.Scale(domain=labels, range=colours)),
         order=alt.Order("stage:Q"),
         tooltip=[alt.Tooltip("yearmonth(month):T", title=month_title, format="%B %Y"),
                  alt.Tooltip("stage_label:N", title=stage_title),

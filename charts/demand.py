@@ -12,12 +12,15 @@ STATUS_COLOURS = ["#0072B2", "#E69F00", "#D55E00", "#999999", "#CCCCCC"]
 def status_by_sector_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
                            sector_title: str, value_title: str, status_title: str) -> alt.Chart:
     """Stacked horizontal bars. frame: sector_label, status_label, status_order, value."""
-    statuses = list(frame.sort_values("status_order")["status_label"].drop_duplicates())
+    present = frame.sort_values("status_order")[["status_order", "status_label"]].drop_duplicates()
+    statuses = present["status_label"].tolist()
+    # a status keeps its colour whichever statuses are present
+    colours = [STATUS_COLOURS[int(order)] for order in present["status_order"]]
     chart = alt.Chart(frame.dropna(subset=["value"])).mark_bar().encode(
         y=alt.Y("sector_label:N", title=sector_title, sort="-x", axis=alt.Axis(labelLimit=320)),
         x=alt.X("sum(value):Q", title=value_title, axis=alt.Axis(format=",d")),
         color=alt.Color("status_label:N", title=status_title, sort=statuses,
-                        scale=alt.Scale(domain=statuses, range=STATUS_COLOURS[: len(statuses)])),
+                        scale=alt.Scale(domain=statuses, range=colours)),
         order=alt.Order("status_order:Q"),
         tooltip=[alt.Tooltip("sector_label:N", title=sector_title),
                  alt.Tooltip("status_label:N", title=status_title),

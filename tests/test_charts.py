@@ -187,3 +187,21 @@ def test_reporting_grid_colours_each_state_and_orders_the_legend():
     assert colour_of(chart) == {"Raportoitu": "#009E73", "Puuttuu": "#D55E00", "Lukittu": "#999999",
                                 "Ei vielä jäsen": "#F2F2F2"}
 
+# --- colours follow the code, not the position among the codes present -----------------------
+
+def test_a_stage_keeps_its_colour_when_lower_stages_have_no_respondents():
+    frame = STAGES[STAGES["stage"] >= 3].reset_index(drop=True)
+    chart = spec(stages_by_month_chart(frame, "fi", title="T", subtitle="S", month_title="Kk",
+                                       share_title="Osuus", stage_title="Porras", respondents_title="Vastaajat"))
+    assert colour_of(chart) == {"3 – Kysyvä": STAGE_COLOURS[2], "4 – Myönteinen": STAGE_COLOURS[3],
+                                "5 – Luottava": STAGE_COLOURS[4]}
+
+
+def test_a_status_keeps_its_colour_when_no_request_was_fulfilled():
+    from charts.demand import STATUS_COLOURS
+
+    frame = pd.DataFrame({"sector_label": ["Neuvola", "Neuvola"], "status_label": ["Toteutumatta", "Avoin"],
+                          "status_order": [2, 3], "value": [6, 8]})
+    chart = spec(status_by_sector_chart(frame, "fi", title="T", subtitle="S", sector_title="Sektori",
+                                        value_title="Kerrat", status_title="Tila"))
+    assert colour_of(chart) == {"Toteutumatta": STATUS_COLOURS[2], "Avoin": STATUS_COLOURS[3]}

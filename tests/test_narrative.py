@@ -29,12 +29,12 @@ def activities(meetings=None, development=0) -> dict:
 @pytest.mark.parametrize("lang, now, before, expected", [
     # more
     ("fi", activities(412), activities(349),
-     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 412, 18 % enemmän kuin edellisellä jaksolla."),
+     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 412, 18\u00a0% enemmän kuin edellisellä jaksolla."),
     ("en", activities(412), activities(349),
      "There were 412 peer-support meetings in January–June 2025, 18% more than in the previous period."),
     # fewer
     ("fi", activities(300), activities(400),
-     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 300, 25 % vähemmän kuin edellisellä jaksolla."),
+     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 300, 25\u00a0% vähemmän kuin edellisellä jaksolla."),
     ("en", activities(300), activities(400),
      "There were 300 peer-support meetings in January–June 2025, 25% fewer than in the previous period."),
     # the same: within half a percent either way
@@ -55,8 +55,8 @@ def activities(meetings=None, development=0) -> dict:
      "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä <5."),
     # development and advocacy work gets its own sentence when there is any
     ("fi", activities(412, development=25), activities(349, development=20),
-     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 412, 18 % enemmän kuin edellisellä jaksolla. "
-     "Kehittämis- ja vaikuttamistehtäviä oli 25, 25 % enemmän kuin edellisellä jaksolla."),
+     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 412, 18\u00a0% enemmän kuin edellisellä jaksolla. "
+     "Kehittämis- ja vaikuttamistehtäviä oli 25, 25\u00a0% enemmän kuin edellisellä jaksolla."),
     ("en", activities(412, development=15), activities(349, development=20),
      "There were 412 peer-support meetings in January–June 2025, 18% more than in the previous period. "
      "There were 15 development and advocacy tasks, 25% fewer than in the previous period."),
@@ -64,10 +64,10 @@ def activities(meetings=None, development=0) -> dict:
      "There were 412 peer-support meetings in January–June 2025, 18% more than in the previous period. "
      "There were 20 development and advocacy tasks, as many as in the previous period."),
     ("fi", activities(412, development=7), activities(349, development=0),
-     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 412, 18 % enemmän kuin edellisellä jaksolla. "
+     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 412, 18\u00a0% enemmän kuin edellisellä jaksolla. "
      "Kehittämis- ja vaikuttamistehtäviä oli 7."),
     ("fi", activities(412, development=None), activities(349, development=20),
-     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 412, 18 % enemmän kuin edellisellä jaksolla."),
+     "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 412, 18\u00a0% enemmän kuin edellisellä jaksolla."),
 ])
 def test_activity_sentences(lang, now, before, expected):
     assert narrative.activity_sentences(ctx(lang), now, before) == expected
@@ -84,7 +84,7 @@ def test_a_count_with_no_data_says_so(lang, period, expected):
 
 
 @pytest.mark.parametrize("lang, period, expected", [
-    ("fi", "2025Q3", "Vertaistukitapaamisia oli heinä–syyskuu 2025 yhteensä 50, 25 % enemmän kuin edellisellä jaksolla."),
+    ("fi", "2025Q3", "Vertaistukitapaamisia oli heinä–syyskuu 2025 yhteensä 50, 25\u00a0% enemmän kuin edellisellä jaksolla."),
     ("en", "2025", "There were 50 peer-support meetings in 2025, 25% more than in the previous period."),
     ("en", "2025-03", "There were 50 peer-support meetings in March 2025, 25% more than in the previous period."),
 ])
@@ -185,3 +185,15 @@ def completeness(expected, reported, rate) -> dict:
 ])
 def test_completeness_sentences(lang, now, missing, last_month, expected):
     assert narrative.completeness_sentences(ctx(lang), now, missing, last_month) == expected
+
+
+@pytest.mark.parametrize(("sentences", "expected"), [
+    (lambda: narrative.attitude_sentences(ctx("en"), attitudes(None, respondents="<5")),
+     "The figures for January–June 2025 in the chosen scope are so small that they are hidden to protect privacy."),
+    (lambda: narrative.demand_sentences(ctx("en"), demand(None, unmet="<5", decided="..")),
+     "The figures for January–June 2025 in the chosen scope are so small that they are hidden to protect privacy."),
+    (lambda: narrative.attitude_sentences(ctx("en"), attitudes(None, respondents=0)),
+     "There is no data for January–June 2025 in the chosen scope."),
+])
+def test_a_hidden_share_is_not_called_missing(sentences, expected):
+    assert sentences() == expected

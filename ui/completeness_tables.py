@@ -18,8 +18,9 @@ def reporting_grid(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def missing_in(rows: pd.DataFrame) -> list[str]:
-    """Names of the organisations that were expected to report and did not (rows of one month)."""
-    return sorted(rows.loc[rows["state"] == "missing", "org_name"])
+    """Names of the organisations that were expected to report and did not (rows of one month).
+    A locked month without a report still counts: completeness counts it as missing too."""
+    return sorted(rows.loc[rows["state"].isin(["missing", "locked"]), "org_name"])
 
 
 def by_organisation(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:

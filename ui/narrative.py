@@ -22,6 +22,13 @@ def count_sentence(lang: str, key: str, period: str, now, before) -> str:
                   change=fmt_number(abs(change), lang))
 
 
+def _absent(lang: str, period: str, basis, no_data_key: str) -> str:
+    """Why a share is not shown: hidden because its counts are small, or there is nothing."""
+    if isinstance(basis, str) or (isinstance(basis, (int, float)) and basis > 0):
+        return i18n.t(lang, "narrative.suppressed", period=period)
+    return i18n.t(lang, no_data_key, period=period)
+
+
 def activity_sentences(ctx, now: dict, before: dict) -> str:
     lang, period = ctx.lang, ctx.period.label(ctx.lang)
     meetings = now["activities"]["by_type"].get("vertaistukitapaaminen", 0)
@@ -39,7 +46,7 @@ def attitude_sentences(ctx, now: dict) -> str:
     attitudes = now["attitudes"]
     share = attitudes["curious_or_better_share"]
     if not isinstance(share, float):
-        return i18n.t(lang, "narrative.no_data", period=period)
+        return _absent(lang, period, attitudes["respondents"], "narrative.no_data")
     sentences = [i18n.t(lang, "narrative.curious", period=period, share=fmt_share(share, lang),
                         respondents=fmt_number(attitudes["respondents"], lang))]
     if isinstance(attitudes.get("trend"), (int, float)):
@@ -53,7 +60,7 @@ def demand_sentences(ctx, now: dict) -> str:
     lang, period = ctx.lang, ctx.period.label(ctx.lang)
     demand = now["demand"]
     if not isinstance(demand["unmet_share"], float):
-        return i18n.t(lang, "narrative.no_demand", period=period)
+        return _absent(lang, period, demand["decided"], "narrative.no_demand")
     sentences = [i18n.t(lang, "narrative.unmet", period=period, share=fmt_share(demand["unmet_share"], lang),
                         unmet=fmt_number(demand["unmet"], lang), decided=fmt_number(demand["decided"], lang))]
     shares = {code: row.get("unmet_share") for code, row in demand.get("by_sector", {}).items()
