@@ -38,7 +38,7 @@ def monthly_trend_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle:
     """Stacked monthly bars. frame: month (datetime), series (label), value (number)."""
     chart = alt.Chart(frame).mark_bar().encode(
         x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
-        y=alt.Y("sum(value):Q", title=value_title, axis=alt.Axis(format=",d")),
+        y=alt.Y("sum(value):Q", title=value_title, axis=alt.Axis(format=",d", tickMinStep=1)),
         color=alt.Color("series:N", title=series_title, sort=None),
         order=alt.Order("series_order:Q") if "series_order" in frame else alt.Undefined,
         tooltip=[alt.Tooltip("yearmonth(month):T", title=month_title, format="%B %Y"),

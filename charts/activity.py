@@ -11,7 +11,7 @@ def type_by_month_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle:
     """Stacked monthly bars by activity type. frame: month, type_label, type_order, value."""
     chart = alt.Chart(frame).mark_bar().encode(
         x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
-        y=alt.Y("sum(value):Q", title=value_title, axis=alt.Axis(format=",d")),
+        y=alt.Y("sum(value):Q", title=value_title, axis=alt.Axis(format=",d", tickMinStep=1)),
         color=alt.Color("type_label:N", title=type_title,
                         sort=alt.EncodingSortField("type_order", order="ascending")),
         order=alt.Order("type_order:Q"),
@@ -28,8 +28,8 @@ def groups_by_category_chart(frame: pd.DataFrame, lang: str, *, title: str, subt
     (value is None where suppression hid it: nothing is drawn for it)."""
     height = max(160, 28 * frame["category"].nunique())
     chart = alt.Chart(frame.dropna(subset=["value"])).mark_bar().encode(
-        y=alt.Y("category:N", title=category_title, sort="-x", axis=alt.Axis(labelLimit=320)),
-        x=alt.X("sum(value):Q", title=value_title, axis=alt.Axis(format=",d")),
+        y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelLimit=360)),
+        x=alt.X("sum(value):Q", title=value_title, axis=alt.Axis(format=",d", tickMinStep=1)),
         color=alt.Color("group_label:N", title=group_title,
                         sort=alt.EncodingSortField("group_order", order="ascending")),
         order=alt.Order("group_order:Q"),

@@ -34,7 +34,7 @@ def before_after_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: 
     """A dumbbell per respondent group. frame: group_label, point_label, point_order, share,
     respondents, label (share and n as text, written beside each dot)."""
     base = alt.Chart(frame).encode(
-        y=alt.Y("group_label:N", title=group_title, axis=alt.Axis(labelLimit=280)),
+        y=alt.Y("group_label:N", title=None, axis=alt.Axis(labelLimit=280)),
         x=alt.X("share:Q", title=share_title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
     )
     line = base.mark_line(color="#999999", strokeWidth=3).encode(detail="group_label:N")

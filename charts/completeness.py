@@ -5,7 +5,7 @@ import pandas as pd
 
 from charts import themed
 
-STATE_COLOURS = {"reported": "#009E73", "missing": "#D55E00", "locked": "#999999", "not_expected": "#F2F2F2"}
+STATE_COLOURS = {"reported": "#009E73", "missing": "#D55E00", "locked": "#999999", "not_expected": "#DDDDDD"}
 STATE_MARKS = {"reported": "✓", "missing": "✗", "locked": "–", "not_expected": ""}
 
 

@@ -17,8 +17,8 @@ def status_by_sector_chart(frame: pd.DataFrame, lang: str, *, title: str, subtit
     # a status keeps its colour whichever statuses are present
     colours = [STATUS_COLOURS[int(order)] for order in present["status_order"]]
     chart = alt.Chart(frame.dropna(subset=["value"])).mark_bar().encode(
-        y=alt.Y("sector_label:N", title=sector_title, sort="-x", axis=alt.Axis(labelLimit=320)),
-        x=alt.X("sum(value):Q", title=value_title, axis=alt.Axis(format=",d")),
+        y=alt.Y("sector_label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=360)),
+        x=alt.X("sum(value):Q", title=value_title, axis=alt.Axis(format=",d", tickMinStep=1)),
         color=alt.Color("status_label:N", title=status_title, sort=statuses,
                         scale=alt.Scale(domain=statuses, range=colours)),
         order=alt.Order("status_order:Q"),
@@ -34,7 +34,7 @@ def share_bars_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: st
     """Bars of a share per category, with its basis written beside. frame: category, share, label."""
     shown = frame.dropna(subset=["share"])
     base = alt.Chart(shown).encode(
-        y=alt.Y("category:N", title=category_title, sort="-x", axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelLimit=360)),
         x=alt.X("share:Q", title=share_title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
         tooltip=[alt.Tooltip("category:N", title=category_title),
                  alt.Tooltip("share:Q", title=share_title, format=".0%"),
@@ -49,8 +49,8 @@ def count_bars_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: st
                      category_title: str, value_title: str) -> alt.Chart:
     """Plain horizontal bars. frame: category, value."""
     chart = alt.Chart(frame.dropna(subset=["value"])).mark_bar(color=PALETTE[0]).encode(
-        y=alt.Y("category:N", title=category_title, sort="-x", axis=alt.Axis(labelLimit=320)),
-        x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=",d")),
+        y=alt.Y("category:N", title=None, sort="-x", axis=alt.Axis(labelLimit=360)),
+        x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=",d", tickMinStep=1)),
         tooltip=[alt.Tooltip("category:N", title=category_title),
                  alt.Tooltip("value:Q", title=value_title, format=",d")],
     ).properties(height=max(120, 30 * len(frame)))
@@ -60,9 +60,9 @@ def count_bars_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: st
 def capacity_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
                    month_title: str, value_title: str, series_title: str) -> alt.Chart:
     """Two lines over months. frame: month, series (label), value."""
-    chart = alt.Chart(frame.dropna(subset=["value"])).mark_line(point=True, strokeWidth=3).encode(
+    chart = alt.Chart(frame.dropna(subset=["value"])).mark_line(strokeWidth=3).encode(
         x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
-        y=alt.Y("value:Q", title=value_title, axis=alt.Axis(format=",d")),
+        y=alt.Y("value:Q", title=value_title, axis=alt.Axis(format=",d", tickMinStep=1)),
         color=alt.Color("series:N", title=series_title, scale=alt.Scale(range=["#0072B2", "#D55E00"])),
         strokeDash=alt.StrokeDash("series:N", title=series_title),
         tooltip=[alt.Tooltip("yearmonth(month):T", title=month_title, format="%B %Y"),
@@ -78,7 +78,7 @@ def white_spot_matrix(frame: pd.DataFrame, lang: str, *, title: str, subtitle: s
     mark ('○' white spot, '●' reached), readable without colour."""
     base = alt.Chart(frame).encode(
         x=alt.X("municipality:N", title=municipality_title, axis=alt.Axis(labelAngle=-40)),
-        y=alt.Y("sector_label:N", title=sector_title, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("sector_label:N", title=None, axis=alt.Axis(labelLimit=360)),
     )
     # white spots stand out (orange, ○); reached cells stay quiet (pale blue, ●)
     white = frame.loc[frame["is_white"], "state_label"].drop_duplicates().tolist()

@@ -54,7 +54,8 @@ def vega_locale(lang: str) -> dict:
     months = [i18n.month_name(lang, m) for m in range(1, 13)]
     short = [i18n.month_name(lang, m, short=True) for m in range(1, 13)]
     number = ({"decimal": ".", "thousands": ",", "grouping": [3], "currency": ["€", ""]} if lang == "en"
-              else {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0€"]})
+              else {"decimal": ",", "thousands": "\u00a0", "grouping": [3], "currency": ["", "\u00a0€"],
+                    "percent": "\u00a0%"})
     days = i18n.t(lang, "format.weekdays").split(",")
     return {
         "number": number,

@@ -69,17 +69,17 @@ def test_overview_shows_the_cli_figures_and_switches_language(app_url, half_year
             half_year_figures["demand"]["unmet_share"], "fi")
         assert tiles["Raportoinnin kattavuus"] == fmt_share(half_year_figures["completeness"]["rate"], "fi")
         assert page.locator("canvas, svg.marks").count() >= 1  # the trend chart was drawn
-        screenshot(page, "overview_fi")
+        screenshot(page, "overview_tiles_fi")
 
         choose(page, "Kieli", "svenska")
         tiles = metric_values(page)
         assert tiles["Verksamhet totalt"] == fmt_number(activities["total"], "sv")
         assert page.get_by_text("Översikt").count() >= 1
         assert "lang=sv" in page.url
-        screenshot(page, "overview_sv")
+        screenshot(page, "overview_tiles_sv")
 
         choose(page, "Språk", "English")
         tiles = metric_values(page)
         assert tiles["All activities"] == fmt_number(activities["total"], "en")
         assert page.get_by_text("Toiminta yhteensä").count() == 0
-        screenshot(page, "overview_en")
+        screenshot(page, "overview_tiles_en")

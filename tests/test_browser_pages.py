@@ -159,13 +159,6 @@ def test_every_figures_page_in_every_language(app_url, browser_page, page_key, l
     screenshot_whole_page(page, f"{page_key}_{lang}")
 
 
-@pytest.mark.xfail(strict=True, reason="app.py gives overview default=True, so Streamlit serves it at / only;"
-                   " /overview shows Streamlit's English 'Page not found' dialog over the overview")
-def test_the_overview_has_its_own_deep_link(app_url, browser_page):
-    visit(browser_page, f"{app_url}/overview?lang=fi")
-    assert browser_page.get_by_test_id("stMain").locator("h1").all_inner_texts() == [i18n.t("fi", "nav.overview")]
-
-
 def test_a_copied_link_reopens_the_same_filtered_view(app_url, browser_page):
     page = browser_page
     t = lambda key: i18n.t("fi", key)  # noqa: E731

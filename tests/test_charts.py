@@ -185,7 +185,7 @@ def test_reporting_grid_colours_each_state_and_orders_the_legend():
     chart = spec(BUILDERS["reporting_grid"]("fi", title="T", subtitle="S"))
     assert chart["layer"][0]["encoding"]["color"]["sort"] == ["Raportoitu", "Puuttuu", "Lukittu", "Ei vielä jäsen"]
     assert colour_of(chart) == {"Raportoitu": "#009E73", "Puuttuu": "#D55E00", "Lukittu": "#999999",
-                                "Ei vielä jäsen": "#F2F2F2"}
+                                "Ei vielä jäsen": "#DDDDDD"}
 
 # --- colours follow the code, not the position among the codes present -----------------------
 

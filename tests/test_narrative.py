@@ -140,11 +140,11 @@ SECTORS = {"koulu": {"unmet_share": 0.1}, "neuvola": {"unmet_share": 0.4}, "last
     ("fi", demand(0.25, by_sector=SECTORS, open_over_60_days=7),
      f"Jaksolla tammi–kesäkuu 2025 julkisen sektorin ratkaistuista pyydetyistä kerroista 25{NBSP}% jäi "
      "täyttämättä kokonaan tai osittain (30/120). "
-     f"Eniten täyttämättä jäi sektorilla Neuvola (40{NBSP}%). "
+     f"Eniten täyttämättä jäi sektorilla Neuvola: 40{NBSP}%. "
      "Yli 60 päivää avoinna olleita pyydettyjä kertoja on 7."),
     ("en", demand(0.25, by_sector=SECTORS, open_over_60_days=7),
      "In January–June 2025, 25% of the decided sessions requested by the public sector went wholly or partly "
-     "unmet (30/120). Most went unmet in Maternity and child health clinic (40%). "
+     "unmet (30/120). Most went unmet in Maternity and child health clinic: 40%. "
      "Sessions requested and open for more than 60 days: 7."),
     # no sector shares and nothing old open: the first sentence alone
     ("en", demand(0.0, unmet=0, decided=1500),

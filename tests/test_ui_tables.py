@@ -251,9 +251,9 @@ COMPLETENESS_ROWS = pd.DataFrame({
 
 @pytest.mark.parametrize("lang, expected", [
     ("fi", {"Järjestö": ["A ry", "B ry"], "Odotetut kuukaudet": [6, 3], "Raportoidut kuukaudet": [4, 3],
-            "Kattavuus": [0.667, 1.0], "Puuttuvat kuukaudet": ["helmi 2025, touko 2025", ""]}),
+            "Kattavuus": ["66,7\u00a0%", "100,0\u00a0%"], "Puuttuvat kuukaudet": ["helmi 2025, touko 2025", ""]}),
     ("en", {"Organisation": ["A ry", "B ry"], "Months expected": [6, 3], "Months reported": [4, 3],
-            "Completeness": [0.667, 1.0], "Months missing": ["Feb 2025, May 2025", ""]}),
+            "Completeness": ["66.7%", "100.0%"], "Months missing": ["Feb 2025, May 2025", ""]}),
 ])
 def test_completeness_by_organisation(lang, expected):
     assert completeness_tables.by_organisation(ctx(lang), COMPLETENESS_ROWS).to_dict("list") == expected

@@ -3,7 +3,7 @@
 import pandas as pd
 
 import i18n
-from i18n.formats import fmt_month
+from i18n.formats import fmt_month, fmt_share
 from ui.context import PageContext
 
 
@@ -26,11 +26,12 @@ def missing_in(rows: pd.DataFrame) -> list[str]:
 def by_organisation(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
     """Reported of expected months per organisation, with the missing months named."""
     t = lambda key: i18n.t(ctx.lang, key)  # noqa: E731
+    rows = rows.sort_values("org_name")
     return pd.DataFrame({
         t("common.organisation"): rows["org_name"],
         t("completeness.expected"): rows["count_expected_months"],
         t("completeness.reported"): rows["count_reported_months"],
-        t("completeness.rate"): rows["reported_share"].round(3),
+        t("completeness.rate"): [fmt_share(v, ctx.lang, 1) for v in rows["reported_share"]],
         t("completeness.missing"): [", ".join(fmt_month(pd.Timestamp(f"{m}-01"), ctx.lang, short=True) for m in months)
                                     for months in rows["missing_months"]],
     })

@@ -59,7 +59,7 @@ def reasons(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
 
 def open_over_60_days(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
     """The table of old open requests, in the user's words."""
-    rows = protect(ctx, rows, ["count_open_over_60_days"])
+    rows = protect(ctx, rows.sort_values("count_open_over_60_days", ascending=False), ["count_open_over_60_days"])
     return pd.DataFrame({
         i18n.t(ctx.lang, "common.sector"): [i18n.label(ctx.lang, "sector", s) for s in rows["requesting_sector"]],
         i18n.t(ctx.lang, "demand.open_sessions"): rows["count_open_over_60_days"],

@@ -4,6 +4,7 @@ language, suppression for the views that must not show small counts, long form f
 import pandas as pd
 
 import i18n
+from i18n.formats import fmt_share
 from queries.suppression import is_hidden, suppress_small_counts
 from ui.context import PageContext
 
@@ -39,6 +40,7 @@ def readable(frame: pd.DataFrame, lang: str, columns: dict[str, str]) -> pd.Data
     for column in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[column]):
             shown[column] = shown[column].dt.strftime("%Y-%m")
-        elif column.endswith("_share"):
-            shown[column] = shown[column].map(lambda v: v if isinstance(v, str) or pd.isna(v) else round(float(v), 3))
+        elif column.endswith("_share") or column == "share":
+            shown[column] = shown[column].map(
+                lambda v: v if isinstance(v, str) else ("" if pd.isna(v) else fmt_share(float(v), lang, 1)))
     return shown.rename(columns={c: i18n.t(lang, key) for c, key in columns.items()})
