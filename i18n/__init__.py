@@ -44,6 +44,14 @@ def t(lang: str, key: str, **params) -> str:
     return text.format(**params) if params else text
 
 
+def t_count(lang: str, key: str, n, /, **params) -> str:
+    """Like t(), but a count of exactly 1 takes `<key>_one` where the language has it
+    (Finnish: '1 rivin' but '42 riviä')."""
+    if n == 1 and f"{key}_one" in catalogue(lang):
+        key = f"{key}_one"
+    return t(lang, key, **params)
+
+
 def label(lang: str, code_list: str, code) -> str:
     """The label of a contract code (activity_type, sector, status, …) in `lang`."""
     if code is None:

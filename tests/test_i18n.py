@@ -53,3 +53,13 @@ def test_no_finnish_left_in_other_languages():
                      if k.startswith(("overview.", "upload.", "frame.", "nav.", "filters."))
                      and finnish_words.search(v)}
         assert offenders == {}
+
+
+@pytest.mark.parametrize(("lang", "n", "expected"), [
+    ("fi", 1, "Tallennus lisää 1 rivin kuukaudelle 3/2025"),
+    ("fi", 42, "Tallennus lisää 42 riviä kuukausille 3/2025"),
+    ("en", 1, "Saving adds 1 row for 3/2025"),
+    ("en", 2, "Saving adds 2 rows for 3/2025"),
+])
+def test_t_count_takes_the_singular_for_one(lang, n, expected):
+    assert i18n.t_count(lang, "upload.preview_adds", n, rows=n, months="3/2025") == expected

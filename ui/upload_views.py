@@ -113,7 +113,8 @@ def problems_table(lang: str, problems) -> pd.DataFrame:
 
 
 def _render_refusal(ctx: PageContext, checked: CheckedUpload, key: str) -> None:
-    st.error(ctx.t("upload.refused", count=len(checked.errors)), icon=":material/block:")
+    st.error(i18n.t_count(ctx.lang, "upload.refused", len(checked.errors), count=len(checked.errors)),
+             icon=":material/block:")
     # a list reads best for the few problems most files have; the table and its download
     # carry every problem for the rare file with many
     st.markdown("\n".join(f"- {p.message(ctx.lang)}" for p in checked.errors[:MAX_LISTED]))
@@ -128,7 +129,8 @@ def _render_refusal(ctx: PageContext, checked: CheckedUpload, key: str) -> None:
 
 def _render_warnings(ctx: PageContext, checked: CheckedUpload, key: str) -> None:
     if checked.warnings:
-        st.warning(ctx.t("upload.warnings", count=len(checked.warnings)), icon=":material/info:")
+        st.warning(i18n.t_count(ctx.lang, "upload.warnings", len(checked.warnings), count=len(checked.warnings)),
+                   icon=":material/info:")
         st.dataframe(problems_table(ctx.lang, checked.warnings), hide_index=True, width="stretch")
 
 
@@ -166,12 +168,12 @@ def preview_sentence(lang: str, preview: UploadPreview) -> str:
     """'Adds 42 rows for 1–3/2025 and replaces 40 rows sent on 2.4.2025.'"""
     if preview.unchanged:
         return i18n.t(lang, "upload.preview_unchanged")
-    text = i18n.t(lang, "upload.preview_adds", rows=fmt_number(preview.rows_added, lang),
+    text = i18n.t_count(lang, "upload.preview_adds", preview.rows_added, rows=fmt_number(preview.rows_added, lang),
                   months=month_spans(preview.months))
     if preview.superseded:
         dates = ", ".join(sorted({f"{r.uploaded_at.day}.{r.uploaded_at.month}.{r.uploaded_at.year}"
                                   for r in preview.superseded}))
-        text += " " + i18n.t(lang, "upload.preview_replaces",
+        text += " " + i18n.t_count(lang, "upload.preview_replaces", preview.rows_replaced,
                              rows=fmt_number(preview.rows_replaced, lang), dates=dates)
     else:
         text += " " + i18n.t(lang, "upload.preview_nothing_replaced")
