@@ -275,9 +275,11 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return EXIT_OK if exit_.code == 0 else EXIT_USAGE
+    from warehouse.imports import UnknownOrganisation
+
     try:
         return args.run(args)
-    except UsageError as error:
+    except (UsageError, UnknownOrganisation) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_USAGE
 

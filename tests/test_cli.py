@@ -108,3 +108,18 @@ def test_template_command_writes_the_workbook(db, tmp_path):
     out = tmp_path / "pohja.xlsx"
     assert cli(db, "template", "--out", str(out), "--lang", "sv").returncode == 0
     assert out.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize("org", ["eioleolemassa", "Kuu ry"])
+def test_import_for_an_unregistered_organisation_is_a_usage_error(db, good_csv, org):
+    result = cli(db, "import", str(good_csv), "--org", org, "--json")
+    assert result.returncode == 2
+    assert "registry" in result.stderr
+    assert json.loads(cli(db, "uploads", "--json").stdout)["uploads"] == []
+
+
+@pytest.mark.parametrize("org", ["AURINKO", "Aurinko ry", "Aurinkoranta"])
+def test_import_names_the_organisation_by_code_name_or_alias(db, good_csv, org):
+    result = cli(db, "import", str(good_csv), "--org", org, "--json")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [u["org_code"] for u in json.loads(cli(db, "uploads", "--json").stdout)["uploads"]] == ["aurinko"]

@@ -119,3 +119,27 @@ def test_rebuild_from_archive_gives_identical_figures(db, tmp_path):
     assert counts == {"uploads": 4, "rollbacks": 1}
     assert rebuilt == original
     assert original["activities"]["total"] == 3 + 9 + 2
+
+
+def test_a_rebuilt_warehouse_rebuilds_the_same_again(db, tmp_path):
+    """Roll an upload back, send the same file again, then rebuild twice: the rollback keeps its
+    original time, so the second rebuild does not replay it after the re-send."""
+    from warehouse.imports import import_file
+
+    data = write_csv(tmp_path / "a.csv", [("1/2025", "Muu", 10)]).read_bytes()
+
+    def january(wh) -> list:
+        return wh.cursor().execute("select sum(count_activities)::int from activities").fetchall()
+
+    with Warehouse(str(db)) as wh:
+        first = import_file(wh, "a.csv", data, org_code="aurinko", uploaded_by="t", source="cli")
+        rollback_upload(wh, first.stored.upload_id, actor="t")
+        again = import_file(wh, "a.csv", data, org_code="aurinko", uploaded_by="t", source="cli")
+        assert not again.stored.unchanged
+        assert january(wh) == [(10,)]
+        with Warehouse(str(tmp_path / "once.duckdb")) as once:
+            rebuild_from_archive(wh, once)
+            assert january(once) == [(10,)]
+            with Warehouse(str(tmp_path / "twice.duckdb")) as twice:
+                assert rebuild_from_archive(once, twice) == {"uploads": 2, "rollbacks": 1}
+                assert january(twice) == [(10,)]

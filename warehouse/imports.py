@@ -18,9 +18,25 @@ class ImportOutcome:
     stored: StoreResult | None = None
 
 
+class UnknownOrganisation(ValueError):
+    """The organisation a file is sent for is not in the registry."""
+
+
+def registered_code(warehouse: Warehouse, org_code: str | None) -> str | None:
+    """The registry's own code for `org_code` (a code, name or alias); None stays None."""
+    if org_code is None:
+        return None
+    code = load_registry(warehouse).resolve(org_code)
+    if code is None:
+        raise UnknownOrganisation(f"no organisation {org_code!r} in the registry (see: cli.py orgs list)")
+    return code
+
+
 def check_file(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: str | None,
                settings: Settings | None = None, today: date | None = None) -> CheckedUpload:
-    """Read and validate against the current registry and locked months; stores nothing."""
+    """Read and validate against the current registry and locked months; stores nothing.
+    `org_code` must name a registered organisation (UnknownOrganisation otherwise)."""
+    org_code = registered_code(warehouse, org_code)
     return check_upload(
         file_name, data, registry=load_registry(warehouse), uploader_org=org_code,
         locked_months=locked_months(warehouse), today=today or date.today(),
@@ -30,6 +46,7 @@ def check_file(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: s
 
 def check_and_preview(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: str | None,
                       settings: Settings | None = None) -> tuple[CheckedUpload, UploadPreview | None]:
+    org_code = registered_code(warehouse, org_code)
     checked = check_file(warehouse, file_name, data, org_code=org_code, settings=settings)
     return checked, preview_upload(warehouse, checked, org_code) if checked.ok else None
 
@@ -38,6 +55,7 @@ def import_file(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: 
                 uploaded_by: str, source: str, settings: Settings | None = None,
                 today: date | None = None) -> ImportOutcome:
     """Check and, when accepted, store; a refusal is recorded in the audit log only."""
+    org_code = registered_code(warehouse, org_code)
     checked = check_file(warehouse, file_name, data, org_code=org_code, settings=settings, today=today)
     if not checked.ok:
         record_refusal(warehouse, checked, uploaded_by=uploaded_by, org_code=org_code, source=source)

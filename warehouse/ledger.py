@@ -247,7 +247,8 @@ class RollbackError(ValueError):
     """The upload cannot be rolled back (unknown, or already rolled back)."""
 
 
-def rollback_upload(warehouse: Warehouse, upload_id: int, *, actor: str) -> list[SheetMonthChange]:
+def rollback_upload(warehouse: Warehouse, upload_id: int, *, actor: str,
+                    rolled_back_at: datetime | None = None) -> list[SheetMonthChange]:
     """Withdraw an upload: each sheet-month it holds returns to the upload in force before it
     (the latest earlier upload covering it that is not rolled back), or to nothing."""
     with warehouse.transaction() as cur:
@@ -260,7 +261,7 @@ def rollback_upload(warehouse: Warehouse, upload_id: int, *, actor: str) -> list
             raise RollbackError(f"upload {upload_id} was already rolled back")
         cur.execute(
             "update uploads set rolled_back_at = ?, rolled_back_by = ? where upload_id = ?",
-            [now_utc(), actor, upload_id],
+            [rolled_back_at or now_utc(), actor, upload_id],
         )
         months = cur.execute(
             "select m.org_code, m.sheet, m.period_month from upload_sheet_months m"

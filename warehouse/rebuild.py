@@ -29,16 +29,18 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
             cur.unregister("copied")
     registry = load_registry(target)
     events = src.execute(
-        "select uploaded_at as event_at, 'store' as kind, upload_id from uploads"
+        "select uploaded_at as event_at, 'store' as kind, upload_id, uploaded_by as actor from uploads"
         " union all"
-        " select rolled_back_at, 'rollback', upload_id from uploads where rolled_back_at is not null"
+        " select rolled_back_at, 'rollback', upload_id, rolled_back_by from uploads"
+        " where rolled_back_at is not null"
         " order by event_at, kind desc, upload_id"
     ).fetchall()
     new_id: dict[int, int] = {}
     stored = rolled_back = 0
-    for _, kind, upload_id in events:
+    for event_at, kind, upload_id, actor in events:
         if kind == "rollback":
-            rollback_upload(target, new_id[upload_id], actor="rebuild")
+            # the original time and person, so that a rebuilt warehouse rebuilds the same again
+            rollback_upload(target, new_id[upload_id], actor=actor, rolled_back_at=event_at)
             rolled_back += 1
             continue
         uploaded_at, uploaded_by, org_code, file_name, source_name, content = src.execute(
@@ -55,6 +57,10 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
                                f"{[p.code for p in checked.errors]}")
         result = store_upload(target, checked, bytes(content), uploaded_by=uploaded_by,
                               org_code=org_code, source=source_name, uploaded_at=uploaded_at)
+        if result.unchanged:
+            # the original stored this upload, so the replay has drifted from the ledger
+            raise RebuildError(f"upload {upload_id} ({file_name}) replayed as identical to upload"
+                               f" {result.upload_id}: the ledger's order of events was not reproduced")
         new_id[upload_id] = result.upload_id
         stored += 1
     src.close()
