@@ -15,7 +15,9 @@ st.markdown(narrative.activity_sentences(ctx, now, before))
 widgets.reach_tiles(ctx, now)
 
 by_month = tables.with_labels(data.query(ctx, "activities_by_month"), ctx.lang, {"activity_type": "activity_type"})
-by_month = tables.protect(ctx, by_month, ["count_activities"], margins=[(), ("activity_month",)])
+# the sentences and tiles show per-type and per-group totals: they are known margins too
+by_month = tables.protect(ctx, by_month, ["count_activities"],
+                          margins=[(), ("activity_month",), ("activity_type",), ("activity_group",)])
 by_month["month"], by_month["value"] = by_month["activity_month"], tables.drawable(by_month["count_activities"])
 chart = type_by_month_chart(
     by_month.rename(columns={"activity_type_label": "type_label", "activity_type_order": "type_order"}),

@@ -11,7 +11,9 @@ from ui.tables import drawable, protect
 
 def stages_by_month(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
     """month, stage, stage_label, count (as shown), respondents (drawable), month_respondents."""
-    rows = protect(ctx, rows, ["count_respondents"], margins=[(), ("answer_month",)],
+    # the opening sentence gives the curious-or-better share and respondents, so the sceptical
+    # and curious totals are known margins too
+    rows = protect(ctx, rows, ["count_respondents"], margins=[(), ("answer_month",), ("is_sceptical",)],
                    shares={"respondents_share": ("count_respondents", "count_respondents")})
     out = pd.DataFrame({
         "month": pd.to_datetime(rows["answer_month"]),
@@ -31,10 +33,17 @@ def before_after(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
     if rows.empty:
         return pd.DataFrame(columns=["group_label", "point_label", "point_order", "share", "respondents",
                                      "count", "label", "shift_points"])
-    rows = protect(ctx, rows, ["count_respondents_ennen", "count_curious_ennen",
-                               "count_respondents_jalkeen", "count_curious_jalkeen"],
-                   shares={"curious_or_better_share_ennen": ("count_curious_ennen", "count_respondents_ennen"),
-                           "curious_or_better_share_jalkeen": ("count_curious_jalkeen", "count_respondents_jalkeen")})
+    rows = rows.copy()
+    for point in ("ennen", "jalkeen"):
+        # never shown, but implied by a share and its n: protected like any other count
+        rows[f"count_sceptical_{point}"] = rows[f"count_respondents_{point}"] - rows[f"count_curious_{point}"]
+    rows = protect(ctx, rows, [f"count_{kind}_{point}" for point in ("ennen", "jalkeen")
+                               for kind in ("respondents", "curious", "sceptical")],
+                   row_totals={f"count_respondents_{point}": [f"count_curious_{point}", f"count_sceptical_{point}"]
+                               for point in ("ennen", "jalkeen")},
+                   shares={f"curious_or_better_share_{point}": (f"count_curious_{point}", f"count_respondents_{point}")
+                           for point in ("ennen", "jalkeen")})
+    both_shown = rows["curious_or_better_share_ennen"].notna() & rows["curious_or_better_share_jalkeen"].notna()
     parts = []
     for order, point in enumerate(("ennen", "jalkeen")):
         shares = pd.to_numeric(rows[f"curious_or_better_share_{point}"], errors="coerce")
@@ -47,7 +56,8 @@ def before_after(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
             "respondents": drawable(counts),
             "count": counts,
             "label": [f"{fmt_share(s, ctx.lang)} (n = {fmt_number(n, ctx.lang)})" for s, n in zip(shares, counts)],
-            "shift_points": [round(v, 1) if isinstance(v, float) and s == s else None
-                             for v, s in zip(rows["shift_points"], shares)],
+            # a shift next to a hidden share would give that share back
+            "shift_points": [round(v, 1) if isinstance(v, float) and shown else None
+                             for v, shown in zip(rows["shift_points"], both_shown)],
         }))
     return pd.concat(parts, ignore_index=True).dropna(subset=["share"])

@@ -14,6 +14,7 @@ STATUS_COLUMNS = [f"count_{status}" for status in STATUSES]
 def _sectors(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
     return protect(ctx, rows, STATUS_COLUMNS + ["count_requests", "count_decided", "count_unmet"],
                    row_totals={"count_requests": STATUS_COLUMNS,
+                               "count_decided": ["count_toteutunut", "count_osittain", "count_toteutumatta"],
                                "count_unmet": ["count_osittain", "count_toteutumatta"]},
                    shares={"unmet_share": ("count_unmet", "count_decided")})
 

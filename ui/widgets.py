@@ -90,7 +90,9 @@ def activity_groups_by_month(ctx: PageContext, start: date, end: date) -> pd.Dat
              if len(rows) else pd.DataFrame(columns=["activity_month", "activity_group", "count_activities"]))
     from ui.tables import drawable, protect
 
-    frame = protect(ctx, frame, ["count_activities"], margins=[(), ("activity_month",)])
+    # the tiles show each group's total: a known margin as much as each month's total
+    frame = protect(ctx, frame, ["count_activities"],
+                    margins=[(), ("activity_month",), ("activity_group",)])
     return pd.DataFrame({
         "month": pd.to_datetime(frame["activity_month"]),
         "series": [i18n.label(ctx.lang, "activity_group", g) for g in frame["activity_group"]],
