@@ -202,7 +202,10 @@ def render_history(ctx: PageContext, org_code: str | None) -> None:
                      for r, n in zip(ledger["rolled_back_at"], ledger["count_sheet_months_in_force"])],
     })
     st.dataframe(shown, hide_index=True, width="stretch")
-    active = [int(u) for u, r in zip(ledger["upload_id"], ledger["rolled_back_at"]) if pd.isna(r)]
+    # an upload sent for several organisations (by network staff) is listed in each one's
+    # history, but only offered for rollback where it was sent from: it withdraws every month
+    active = [int(u) for u, r, o in zip(ledger["upload_id"], ledger["rolled_back_at"], ledger["org_code"])
+              if pd.isna(r) and (org_code is None or o == org_code)]
     if not active:
         return
     with st.expander(ctx.t("upload.rollback_title")):
