@@ -65,6 +65,30 @@ def test_shapes_of_identity_codes_that_are_not_valid_are_not_flagged(text):
     assert [kind for kind, *_ in findings(text)] == []
 
 
+@pytest.mark.parametrize("text, masked", [
+    ("131052\u2013308T", "131052\u2013****"),   # en dash, as a word processor autocorrects "-"
+    ("131052\u2014308T", "131052\u2014****"),   # em dash
+    ("131052\u2212308T", "131052\u2212****"),   # minus sign
+    ("131052 -308T", "131052 ****"),             # a space before the century sign
+    ("131052 \u2013308T", "131052 ****"),
+    ("010594 Y9032", "010594 ****"),
+    ("Asiakas 131052\u2013308t soitti", "131052\u2013****"),
+])
+def test_identity_codes_with_dash_variants_or_a_space_before_the_sign_are_found(text, masked):
+    assert find_hetu(text) is not None
+    assert findings(text) == [("hetu", 2, "Huom", masked)]
+
+
+@pytest.mark.parametrize("text", [
+    "131052\u2013308U", "131052\u2014308U", "131052 -308U",   # wrong check character
+    "131052 308T",                                          # no century sign
+    "131052  -308T",                                        # two spaces: not a code's shape
+])
+def test_dash_variants_do_not_make_an_invalid_identity_code_valid(text):
+    assert find_hetu(text) is None
+    assert [kind for kind, *_ in findings(text)] == []
+
+
 def test_an_impossible_date_with_a_right_check_character_is_not_a_hetu():
     stem, serial = "300290", "123"  # 30 February
     fake = f"{stem}-{serial}{HETU_CHECK_CHARS[int(stem + serial) % 31]}"
@@ -101,6 +125,23 @@ def test_things_with_an_at_sign_that_are_not_emails(text):
     ("02 274 2000", "02 2** ****"),
     ("Soita 044 555 1234 iltaisin", "044 *** ****"),
     ("p. 0400 123456", "040* ******"),
+    # other separators: slash, full stop, dashes with or without spaces, no-break spaces
+    ("040/123 4567", "040/*** ****"),
+    ("040/1234567", "040/*******"),
+    ("040 / 123 4567", "040 / *** ****"),
+    ("09/123 456", "09/1** ***"),
+    ("040.123.4567", "040.***.****"),
+    ("040 \u2013 123 4567", "040 \u2013 *** ****"),
+    ("040\u2013123 4567", "040\u2013*** ****"),
+    ("040 \u2014 1234567", "040 \u2014 *******"),
+    ("040 - 123 4567", "040 - *** ****"),
+    ("040\u202f123\u202f4567", "040\u202f***\u202f****"),
+    ("040\u00a0123\u00a04567", "040\u00a0***\u00a0****"),
+    # the country code without "+"
+    ("358 40 123 4567", "358 ** *** ****"),
+    ("358 (0)40 123 4567", "358 (*)** *** ****"),
+    ("Soita 358401234567", "358*********"),
+    ("Alkaen 14.3.2025 soita 040.123.4567", "040.***.****"),   # a date before a number
 ])
 def test_finnish_phone_numbers_are_found_and_masked(text, masked):
     assert findings(text) == [("phone", 2, "Huom", masked)]
@@ -118,6 +159,14 @@ def test_a_mobile_number_that_lost_its_leading_zero_in_a_number_cell_is_found(nu
     "maaliskuu 2025", "March 2025", "Q1/2025", "1.–3.2025", "10–15", "n. 20", "?", "0", "-",
     "05-03-2025", "09-12-24", "10:30-12:00", "Y-tunnus 1234567-8", "1234567-8", "0,5", "0.25",
     "100 000", "1 000 000", "Kokous 2.4. klo 17", "2025-03-14T10:00:00", "FI21 1234 5600 0007 85",
+    # look-alikes of the separators and the country code accepted in phone numbers
+    "09.03.2025", "05.03.2025", "09/03/2025", "05/03/2025", "09-12-2024", "01.\u201303.2025",
+    "1.3.\u201331.3.2025", "01.03.\u201331.03.2025", "12.03.2025\u201314.03.2025",
+    "1.1.2025 - 31.12.2025", "09.12.24", "14.3.", "05/2024\u201306/2025", "05\u201310/2025",
+    "2024 \u2013 2025", "2023\u20132024\u20132025", "1990\u20142000", "10 \u2013 15",
+    "09.30\u201311.00", "klo 09.30-10.30", "15.3.2025 klo 09.30", "1\u202f234\u202f567",
+    "1\u00a0234,50 €", "100.000", "1.234.567", "2 500 €", "358 000", "358 500 000",
+    "1 358 500 000 €", "358 hlöä 2025", "0.123456789", "12,5 / 100", "2/2025 \u2013 3/2025",
     12, 12.5, 2025, 12345678, 0, -3, 1.5e9, True,
     datetime.date(2025, 3, 14), datetime.datetime(1952, 10, 13), datetime.time(9, 30),
 ])
@@ -150,6 +199,42 @@ def test_personal_headers_are_flagged(header):
 def test_other_text_is_not_a_personal_header(text):
     assert not is_personal_header(text)
     assert detect_personal_data([RawSheet("Toiminta", [[text]])]) == []
+
+
+LONG_HEADERS = [
+    "Osallistujan nimi / Deltagarens namn / Participant name",
+    "Yhteyshenkilön puhelinnumero ja sähköposti",                       # 42 characters
+    "Asiakkaan osoite (katuosoite, postinumero ja postitoimipaikka)",
+]
+
+
+@pytest.mark.parametrize("header", LONG_HEADERS)
+def test_a_header_row_cell_is_a_personal_header_whatever_its_length(header):
+    assert len(header) > 40
+    assert is_personal_header(header, max_length=None)
+    sheet = RawSheet("Toiminta", [["Päivämäärä", "Toimintamuoto", header],
+                                  ["2025-03", "paneeli", "Matti Meikäläinen"]])
+    found = [(p.params["kind"], p.row, p.column, p.value) for p in detect_personal_data([sheet])]
+    assert found == [("header", 1, "C", header[:40])]
+
+
+@pytest.mark.parametrize("header", LONG_HEADERS)
+def test_a_long_header_in_an_ignored_csv_column_is_refused(header):
+    data = f"Päivämäärä;Toimintamuoto;{header}\n3/2025;Muu;Matti Meikäläinen\n".encode("utf-8")
+    sheets, _, problems = read_file("toiminta.csv", data, Settings())
+    assert problems == []
+    found = [(p.params["kind"], p.row, p.column) for p in detect_personal_data(sheets)]
+    assert found == [("header", 1, "C")]
+
+
+@pytest.mark.parametrize("text", [
+    "Osallistujan nimi / Deltagarens namn / Participant name",
+    "Kerroimme puhelimessa ja sähköpostilla, mistä osoite löytyy",
+])
+def test_long_free_text_outside_the_header_row_is_not_read_as_a_header(text):
+    assert not is_personal_header(text)
+    sheet = RawSheet("Toiminta", [["Päivämäärä", "Huom"], ["2025-03", text]])
+    assert detect_personal_data([sheet]) == []
 
 
 def test_a_header_the_validator_recognised_is_spared_but_only_from_the_header_rule():
