@@ -12,7 +12,17 @@ be localised at display time and still be in one language throughout.
 
 A wide Toiminta sheet without a year anywhere is refused with `missing_column` for
 `Vuosi / År / Year` and the hint `wide_year`: the year is what is missing, and adding a
-Vuosi column is one of the three fixes.
+Vuosi column is one of the three fixes. So is a wide sheet whose year is ambiguous, which
+would otherwise add different years together: a month column that repeats
+(`wide_month_twice`), a tab name or title rows naming several years without a Vuosi column
+(`wide_years`), or month columns out of calendar order, a school year (`wide_month_order`),
+unless every month header carries its own year (`tammi 2025`). In the wide layout an explicit
+0 (or `-`) is a row with count 0, so the month is part of the upload and replaces what was
+there; a blank cell is no row, and neither is a 0 in a month still in the future.
+
+Each organisation-month of a sheet kind belongs on one tab: rows of a second tab of the same
+kind for a month that an earlier tab already covers are refused with `bad_date` and the hint
+`duplicate_month` (a copied, old or summary tab would otherwise be added in twice).
 """
 
 import re
@@ -133,6 +143,8 @@ class TabResult:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     data_rows: int = 0
+    # (organisation, month) -> (row, column, value) of the tab's first row for that month
+    months: dict[tuple[str, date], tuple[int, str, object]] = field(default_factory=dict)
 
 
 class TabReader:
@@ -151,6 +163,11 @@ class TabReader:
         self.row_errors = 0
 
     # ------------------------------------------------------------------ problems
+    def cover(self, org: str | None, month: date | None, row: int, column: str, value) -> None:
+        """Note that this tab holds figures of an organisation for a month."""
+        if org is not None and month is not None:
+            self.result.months.setdefault((org, first_of_month(month)), (row, column, value))
+
     def error(self, code: str, row: int | None, column: str | None, value=None,
               hint: str | None = None, **hint_params) -> None:
         self.result.errors.append(make_problem(
@@ -227,30 +244,67 @@ class TabReader:
                 hint = "org_column" if column == "org_code" else "column"
                 self.error("missing_column", None, contract_header(self.sheet, column), hint=hint)
                 ok = False
-        if self.header.is_wide and YEAR_COLUMN not in self.positions and self.sheet_year() is None \
-                and any(year is None for _, year in self.header.months.values()):
-            self.error("missing_column", None, contract_header(self.sheet, YEAR_COLUMN), hint="wide_year")
-            ok = False
+        if self.header.is_wide:
+            problem = self.wide_year_problem()
+            if problem is not None:
+                hint, params = problem
+                self.error("missing_column", None, contract_header(self.sheet, YEAR_COLUMN),
+                           hint=hint, **params)
+                ok = False
         return ok
 
-    def sheet_year(self) -> int | None:
-        """The year of a wide sheet from its tab name or a title row above the header."""
-        found = _YEAR_IN_TEXT.search(self.raw.name)
-        if found:
-            return int(found[1])
-        for cells in self.raw.rows[: self.header.index]:
-            for cell in cells or []:
-                if isinstance(cell, int) and not isinstance(cell, bool) and 2000 <= cell <= 2099:
-                    return cell
-                if isinstance(cell, str) and (found := _YEAR_IN_TEXT.search(cell)):
-                    return int(found[1])
+    def wide_year_problem(self) -> tuple[str, dict] | None:
+        """(hint key, hint params) when the year of a wide sheet's months is missing or
+        ambiguous, else None."""
+        months = self.header.months
+        seen: dict[tuple[int, int | None], int] = {}
+        for position, month in months.items():
+            if month in seen:
+                return "wide_month_twice", {"header": self.header.texts[position]}
+            seen[month] = position
+        yearless = [month for month, year in months.values() if year is None]
+        if not yearless:
+            return None   # every month header names its own year
+        order = [month for month, _ in months.values()]
+        if any(later <= earlier for earlier, later in zip(order, order[1:])):
+            return "wide_month_order", {}
+        if YEAR_COLUMN in self.positions:
+            return None
+        years = self.sheet_years()
+        if len(years) > 1:
+            return "wide_years", {"years": ", ".join(str(year) for year in years)}
+        if not years:
+            return "wide_year", {}
         return None
+
+    def sheet_years(self) -> list[int]:
+        """The years a wide sheet's tab name names, else those of the title rows above the
+        header, in order; more than one means the sheet's year is ambiguous."""
+        years = [int(found) for found in _YEAR_IN_TEXT.findall(self.raw.name)]
+        if not years:
+            for cells in self.raw.rows[: self.header.index]:
+                for cell in cells or []:
+                    if isinstance(cell, float) and cell.is_integer():
+                        cell = int(cell)
+                    if isinstance(cell, int) and not isinstance(cell, bool) and 2000 <= cell <= 2099:
+                        years.append(cell)
+                    elif isinstance(cell, str):
+                        years += [int(found) for found in _YEAR_IN_TEXT.findall(cell)]
+        return list(dict.fromkeys(years))
+
+    def sheet_year(self) -> int | None:
+        """The one year of a wide sheet from its tab name or a title row, else None."""
+        years = self.sheet_years()
+        return years[0] if len(years) == 1 else None
 
     # ------------------------------------------------------------------ one row
     def read_row(self, row: int, cells: list) -> dict:
         record = {"source_row": row, "org_code": self.read_org(row, cells)}
         month_column = vocabulary.MONTH_COLUMN[self.sheet]
         record[month_column] = self.read_month(row, cells)
+        if month_column in self.positions:
+            self.cover(record["org_code"], record[month_column], row, self.column_text(month_column),
+                       self.cell(cells, month_column))
         for column, rule in FIELD_RULES[self.sheet].items():
             record[column] = self.read_field(row, cells, column, rule)
         self.check_row(row, cells, record)
@@ -278,11 +332,15 @@ class TabReader:
                 self.error(problem.code, row, header, value, problem.hint, **problem.params)
                 continue
             year = header_year or row_year
-            if not count or year is None:   # a blank or zero month is no activity
+            if count is None or year is None:   # a blank month is not reported at all
                 continue
             day = date(year, month, 1)
+            if count == 0 and day > self.context.latest:
+                continue   # a 0 in a month still to come (a template filled with zeros) says nothing
+            # an explicit 0 (or -) is a report of no activity: it covers the month and replaces it
             if self.check_month(row, header, header, day):
                 records.append({**base, "activity_month": day, "count_activities": count})
+                self.cover(base["org_code"], day, row, header, header)
         return records
 
     def read_org(self, row: int, cells: list) -> str | None:
@@ -423,6 +481,24 @@ def _month_start(value) -> date:
     return first_of_month(value)
 
 
+def _duplicate_months(sheet: str, tab: tuple[int, str],
+                      months: dict[tuple[str, date], tuple[int, str, object]],
+                      covered: dict[tuple[str, date], tuple[int, str]]) -> list[Problem]:
+    """Refuse the months of `tab` (its position in the file and its name) that an earlier tab
+    of the same kind already covers for the same organisation (a copy, an old version or a
+    summary would be counted twice); the error is on this tab's first row for the month.
+    Adds this tab's months to `covered`."""
+    problems = []
+    for (org, month), (row, column, value) in sorted(months.items(), key=lambda item: item[1][0]):
+        first_tab = covered.setdefault((org, month), tab)
+        if first_tab != tab:
+            problems.append(make_problem(
+                "bad_date", sheet=sheet, tab=tab[1], row=row, column=column,
+                value=value if not is_blank(value) else f"{month.month}/{month.year}",
+                hint="duplicate_month", month=f"{month.month}/{month.year}", first_tab=first_tab[1]))
+    return problems
+
+
 def validate_sheets(raw_sheets: list[RawSheet], *, registry: Registry, uploader_org: str | None,
                     locked_months: set[date], today: date, future_days: int,
                     ) -> tuple[dict[str, pd.DataFrame], list[Problem], list[Problem], set[tuple[str, int, int]]]:
@@ -441,9 +517,11 @@ def validate_sheets(raw_sheets: list[RawSheet], *, registry: Registry, uploader_
     warnings: list[Problem] = []
     header_cells: set[tuple[str, int, int]] = set()
     records: dict[str, list[dict]] = {sheet: [] for sheet in vocabulary.SHEETS}
+    # per sheet kind: (organisation, month) -> (position, name) of the first tab that covers it
+    covered: dict[str, dict[tuple[str, date], tuple[int, str]]] = {sheet: {} for sheet in vocabulary.SHEETS}
     recognised = 0
     data_rows = 0
-    for raw in raw_sheets:
+    for position, raw in enumerate(raw_sheets):
         found = recognise_tab(raw)
         if found is None:
             continue
@@ -462,6 +540,7 @@ def validate_sheets(raw_sheets: list[RawSheet], *, registry: Registry, uploader_
         header_cells |= {(raw.name, header.row, index + 1)
                          for index in list(reader.positions.values()) + list(header.months)}
         errors += result.errors
+        errors += _duplicate_months(sheet, (position, raw.name), result.months, covered[sheet])
         warnings += result.warnings
         records[sheet] += result.records
         data_rows += result.data_rows

@@ -423,16 +423,17 @@ WIDE_HEADER = ["Toimintamuoto", "tammi", "helmi", "maalis", "Yhteensä"]
     ("Verksamhet", [["Verksamhetsform", "jan 2025", "feb 2025", "mar 2025", "Totalt"],
                     ["Kamratstödsträff", 4, None, 2, 6], ["Utbildning för yrkesverksamma", 0, 1, None, 1]]),
     ("Activities", [["Year:", 2025], [], ["Activity type", 1, 2, 3, "Total"],
-                    ["Peer-support meeting", 4, None, 2, 6], ["Training professionals", None, 1, None, 1]]),
+                    ["Peer-support meeting", 4, None, 2, 6], ["Training professionals", "–", 1, None, 1]]),
 ])
 def test_wide_layout_with_the_year_somewhere(name, rows):
     frames, errors, warnings, _ = check(RawSheet(name, rows))
     assert errors == []
     assert [p.code for p in warnings] == ["unknown_column"]   # the totals column
+    # a blank month is no row; an explicit 0 or dash is a row of 0 (the month is reported)
     assert [(r["activity_month"], r["activity_type"], r["count_activities"])
             for r in records(frames["toiminta"])] == [
         ("2025-01", "vertaistukitapaaminen", 4), ("2025-03", "vertaistukitapaaminen", 2),
-        ("2025-02", "koulutus", 1),
+        ("2025-01", "koulutus", 0), ("2025-02", "koulutus", 1),
     ]
 
 
@@ -455,6 +456,177 @@ def test_wide_layout_future_month_with_a_count_is_refused():
     _, errors, _, _ = check(RawSheet("Toiminta 2025", [
         ["Toimintamuoto", "kesä", "heinä", "elo"], ["Muu", 1, None, 2]]))
     assert found(errors) == [("future_date", "toiminta", 2, "elo", "elo")]
+
+
+WIDE3 = ["Toimintamuoto", "tammi", "helmi", "maalis"]
+
+
+@pytest.mark.parametrize("zero", [0, "0", 0.0, "-", "–"])
+def test_wide_layout_explicit_zero_is_a_row_of_zero(zero):
+    # a corrected file `tammi 0 | helmi 7` must cover January, so that it replaces the earlier 5
+    frames, errors, _, _ = check(RawSheet("Toiminta 2025", [WIDE3, ["Koulutus", zero, 7, None]]))
+    assert errors == []
+    assert [(r["source_row"], r["activity_month"], r["count_activities"])
+            for r in records(frames["toiminta"])] == [(2, "2025-01", 0), (2, "2025-02", 7)]
+
+
+@pytest.mark.parametrize("blank", [None, "", "  "])
+def test_wide_layout_blank_cell_is_no_row(blank):
+    frames, errors, _, _ = check(RawSheet("Toiminta 2025", [WIDE3, ["Koulutus", blank, 7, blank]]))
+    assert errors == []
+    assert [(r["source_row"], r["activity_month"], r["count_activities"])
+            for r in records(frames["toiminta"])] == [(2, "2025-02", 7)]
+
+
+@pytest.mark.parametrize("later", [None, 0, "-"])
+def test_wide_layout_blank_or_zero_future_month_is_neither_a_row_nor_an_error(later):
+    frames, errors, _, _ = check(RawSheet("Toiminta 2025", [
+        ["Toimintamuoto", "kesä", "heinä", "elo", "syys"], ["Muu", 1, None, later, later]]))
+    assert errors == []
+    assert [(r["source_row"], r["activity_month"], r["count_activities"])
+            for r in records(frames["toiminta"])] == [(2, "2025-06", 1)]
+
+
+def test_wide_layout_zero_in_a_locked_month_is_refused_like_any_figure():
+    _, errors, _, _ = check(RawSheet("Toiminta 2025", [WIDE3, ["Muu", 0, 1, None]]),
+                            locked={date(2025, 1, 1)})
+    assert found(errors) == [("locked_period", "toiminta", 2, "tammi", "tammi")]
+
+
+@pytest.mark.parametrize("name, rows, hint_key", [
+    # two years side by side under title cells: January of 2024 and 2025 would be added up
+    ("Toiminta", [[None, 2024, None, None, 2025], WIDE3 + ["tammi", "helmi", "maalis"],
+                  ["Vertaistukitapaaminen", 1, 2, 3, 10, 20, 30]], "wide_month_twice"),
+    ("Toiminta 2025", [WIDE3 + ["tammi"], ["Muu", 1, 2, 3, 4]], "wide_month_twice"),
+    ("Toiminta", [["Vuosi"] + WIDE3 + ["maalis"], [2025, "Muu", 1, 2, 3, 4]], "wide_month_twice"),
+    ("Toiminta", [["Toimintamuoto", "tammi 2025", "helmi 2025", "tammi 2025"], ["Muu", 1, 2, 3]],
+     "wide_month_twice"),
+    # the tab name or the title rows name two years for one set of months
+    ("Toiminta 2024-2025", [WIDE3, ["Muu", 1, 2, 3]], "wide_years"),
+    ("Toiminta", [["Kokemustoiminta 2024–2025"], WIDE3, ["Muu", 1, 2, 3]], "wide_years"),
+    ("Toiminta", [["Vuodet", 2024, 2025.0], WIDE3, ["Muu", 1, 2, 3]], "wide_years"),
+    # a school year: January would land in the year of September
+    ("Toiminta 2024", [["Toimintamuoto", "syys", "loka", "tammi", "helmi"], ["Muu", 1, 2, 3, 4]],
+     "wide_month_order"),
+    ("Toiminta", [["Vuosi", "Toimintamuoto", "syys", "loka", "tammi", "helmi"], [2024, "Muu", 1, 2, 3, 4]],
+     "wide_month_order"),
+    ("Toiminta", [["Toimintamuoto", "syys 2024", "loka", "tammi 2025", "helmi"], ["Muu", 1, 2, 3, 4]],
+     "wide_month_order"),
+])
+def test_wide_layout_with_an_ambiguous_year_is_refused(name, rows, hint_key):
+    frames, errors, _, _ = check(RawSheet(name, rows))
+    assert found(errors) == [("missing_column", "toiminta", None, "Vuosi / År / Year", None)]
+    assert errors[0].params["hint_key"] == hint_key
+    assert frames == {}
+    for lang in i18n.LANGUAGES:
+        message = errors[0].message(lang)
+        assert "{" not in message and errors[0].params["hint"][lang] in message
+
+
+@pytest.mark.parametrize("name, rows, expected", [
+    # one year, named in both the tab name and a title row
+    ("Toiminta 2025", [["Toiminta 2025"], WIDE3, ["Muu", 1, 2, None]],
+     [(3, "2025-01", 1), (3, "2025-02", 2)]),
+    # two years in the name, but a Vuosi column gives the year of each row
+    ("Toiminta 2024-2025", [["Vuosi"] + WIDE3, [2024, "Muu", 1, None, None], [2025, "Muu", 5, None, None]],
+     [(2, "2024-01", 1), (3, "2025-01", 5)]),
+    # a school year whose month headers carry their own years
+    ("Toiminta", [["Toimintamuoto", "syys 2024", "loka 2024", "tammi 2025", "helmi 2025"],
+                  ["Muu", 1, 2, 3, 4]],
+     [(2, "2024-09", 1), (2, "2024-10", 2), (2, "2025-01", 3), (2, "2025-02", 4)]),
+    # two years side by side, each month header with its year
+    ("Toiminta", [["Toimintamuoto", "tammi 2024", "tammi 2025"], ["Muu", 1, 10]],
+     [(2, "2024-01", 1), (2, "2025-01", 10)]),
+])
+def test_wide_layout_with_one_year_per_month_is_accepted(name, rows, expected):
+    frames, errors, _, _ = check(RawSheet(name, rows))
+    assert errors == []
+    assert [(r["source_row"], r["activity_month"], r["count_activities"])
+            for r in records(frames["toiminta"])] == expected
+
+
+def test_wide_layout_blank_vuosi_with_two_years_in_the_name_is_refused():
+    _, errors, _, _ = check(RawSheet("Toiminta 2024-2025", [["Vuosi"] + WIDE3, [None, "Muu", 1, None, None]]))
+    assert found(errors) == [("bad_date", "toiminta", 2, "Vuosi", None)]
+
+
+# ------------------------------------------------------------------ one month, one tab
+
+FIRST_TAB = RawSheet("Toiminta", [["Päivämäärä", "Toimintamuoto", "Lukumäärä"],
+                                  ["1/2025", "Vertaistukitapaaminen", 10],
+                                  ["2/2025", "Vertaistukitapaaminen", 12]])
+
+
+@pytest.mark.parametrize("second, expected", [
+    (RawSheet("Toiminta (2)", [["Päivämäärä", "Toimintamuoto", "Lukumäärä"],
+                               ["1/2025", "Vertaistukitapaaminen", 10],
+                               ["2/2025", "Vertaistukitapaaminen", 12]]),
+     [("bad_date", "toiminta", 2, "Päivämäärä", "1/2025"), ("bad_date", "toiminta", 3, "Päivämäärä", "2/2025")]),
+    # an old hidden copy with a title row and two rows for January: the first one is named
+    (RawSheet("Toiminta vanha", [["Vanha versio"], ["Pvm", "Toimintamuoto", "Lkm"],
+                                 ["15.1.2025", "Vertaistukitapaaminen", 4],
+                                 ["20.1.2025", "Vertaistukitapaaminen", 6],
+                                 ["3/2025", "Koulutus", 1]]),
+     [("bad_date", "toiminta", 3, "Pvm", "15.1.2025")]),
+    # a wide summary tab of the same figures
+    (RawSheet("Toiminta yhteenveto", [["Yhteenveto 2025"], ["Toimintamuoto", "tammi", "helmi"],
+                                      ["Vertaistukitapaaminen", 10, 12]]),
+     [("bad_date", "toiminta", 3, "tammi", "tammi"), ("bad_date", "toiminta", 3, "helmi", "helmi")]),
+    # a zero in the summary covers the month too
+    (RawSheet("Toiminta yhteenveto", [["Toimintamuoto", "helmi 2025", "maalis 2025"],
+                                      ["Koulutus", 0, 3]]),
+     [("bad_date", "toiminta", 2, "helmi 2025", "helmi 2025")]),
+    # split Vuosi + Kuukausi columns
+    (RawSheet("Verksamhet", [["År", "Månad", "Verksamhetsform", "Antal"], [2025, "februari", "Annat", 1]]),
+     [("bad_date", "toiminta", 2, "Månad", "februari")]),
+])
+def test_a_month_on_two_tabs_of_one_kind_is_refused(second, expected):
+    frames, errors, _, _ = check(FIRST_TAB, second)
+    assert found(errors) == expected
+    assert {(p.params["tab"], p.params["hint_key"]) for p in errors} == {(second.name, "duplicate_month")}
+    for problem in errors:
+        assert "Toiminta" in problem.params["hint"]["fi"] and "/2025" in problem.params["hint"]["en"]
+
+
+def test_a_third_tab_names_the_first_one():
+    third = RawSheet("Toiminta 3", [["Päivämäärä", "Toimintamuoto"], ["2/2025", "Muu"]])
+    _, errors, _, _ = check(FIRST_TAB, RawSheet("Toiminta 2", [["Päivämäärä", "Toimintamuoto"], ["3/2025", "Muu"]]),
+                            third)
+    assert found(errors) == [("bad_date", "toiminta", 2, "Päivämäärä", "2/2025")]
+    assert "“Toiminta”" in errors[0].message("en") and "2/2025" in errors[0].message("en")
+
+
+def test_duplicate_months_on_other_sheet_kinds():
+    header = ["Kuukausi", "Koulutettuja", "Aktiivisia"]
+    _, errors, _, _ = check(RawSheet("Kapasiteetti", [header, ["3/2025", 5, 3]]),
+                            RawSheet("Kapasiteetti kopio", [header, ["4/2025", 5, 3], ["3/2025", 5, 3]]))
+    assert found(errors) == [("bad_date", "kapasiteetti", 3, "Kuukausi", "3/2025")]
+
+
+@pytest.mark.parametrize("sheets, rows", [
+    # one tab with several rows for a month (one row per event)
+    ([RawSheet("Toiminta", [["Päivämäärä", "Toimintamuoto"], ["3.1.2025", "Muu"], ["9.1.2025", "Muu"],
+                            ["1/2025", "Koulutus"]])], 3),
+    # two tabs of one kind, different months
+    ([FIRST_TAB, RawSheet("Toiminta maalis", [["Päivämäärä", "Toimintamuoto"], ["3/2025", "Muu"]])], 3),
+    # the same month on two tabs of different kinds
+    ([FIRST_TAB, RawSheet("Kysyntä", [["Saapunut", "Pyytäjän sektori", "Tila"], ["1/2025", "Neuvola", "Avoin"]])], 2),
+    # a wide tab whose cell for a month covered elsewhere is blank
+    ([FIRST_TAB, RawSheet("Toiminta 2025", [WIDE3, ["Koulutus", None, None, 4]])], 3),
+])
+def test_months_on_one_tab_only_are_fine(sheets, rows):
+    frames, errors, _, _ = check(*sheets)
+    assert errors == []
+    assert len(frames["toiminta"]) == rows
+
+
+def test_the_same_month_of_two_organisations_on_two_tabs_is_fine():
+    header = ["Organisaatio", "Päivämäärä", "Toimintamuoto"]
+    frames, errors, _, _ = check(RawSheet("Toiminta esim", [header, ["esim", "1/2025", "Muu"]]),
+                                 RawSheet("Toiminta toinen", [header, ["toinen", "1/2025", "Muu"],
+                                                              ["esim", "1/2025", "Muu"]]),
+                                 uploader=None)
+    assert found(errors) == [("bad_date", "toiminta", 3, "Päivämäärä", "1/2025")]
 
 
 # ------------------------------------------------------------------ three languages, one result
