@@ -33,8 +33,13 @@ class Problem:
         return self.code in ERROR_CODES
 
     def message(self, lang: str) -> str:
+        # a hint that changes what the problem is about has a whole message of its own
+        hint_key = self.params.get("hint_key")
+        key = f"problem_by_hint.{hint_key}"
+        if not (hint_key and key in i18n.catalogue(lang)):
+            key = f"problem.{self.code}"
         return i18n.t(
-            lang, f"problem.{self.code}",
+            lang, key,
             sheet=self.sheet or "", row=self.row if self.row is not None else "",
             column=self.column or "", value=self.value or "", **self.params,
         )

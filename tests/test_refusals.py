@@ -176,3 +176,20 @@ def test_every_code_of_the_spec_is_covered_here():
     covered = {c[0] for c in CONTENT_CASES} | {
         "empty_file", "no_known_sheet", "unsupported_type", "unreadable_file", "file_too_large", "archive_bomb"}
     assert covered == set(ERROR_CODES) | set(WARNING_CODES)
+
+
+def test_the_same_month_on_two_tabs_is_refused_in_plain_words():
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "Toiminta"
+    copy = book.create_sheet("Toiminta (2)")
+    for tab in (first, copy):
+        tab.append(TOIMINTA)
+        tab.append([datetime(2025, 1, 1), "Vertaistukitapaaminen", 10])
+    out = io.BytesIO()
+    book.save(out)
+    checked = check("toiminta.xlsx", out.getvalue())
+    [problem] = checked.errors
+    assert (problem.code, problem.row) == ("bad_date", 2)
+    assert problem.message("fi").startswith("Välilehden ”Toiminta (2)” rivillä 2: Kuukausi 1/2025 on jo välilehdellä")
+    assert "not recognised as a date" not in problem.message("en")
