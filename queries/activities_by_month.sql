@@ -5,11 +5,7 @@ with
 
 activities_in_scope as (
     select *
-    from activities
-    where activity_month between $from_month and $to_month
-      and ($org_codes is null or org_code = any($org_codes))
-      and ($municipalities is null or municipality = any($municipalities))
-      and ($sectors is null or target_sector = any($sectors))
+    from activities_in_scope($from_month, $to_month, $org_codes, $municipalities, $sectors)
 ),
 
 activity_groups as (

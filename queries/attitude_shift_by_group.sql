@@ -6,11 +6,8 @@ with
 
 attitudes_in_scope as (
     select *
-    from attitudes
-    where answer_month between $from_month and $to_month
-      and ($org_codes is null or org_code = any($org_codes))
-      and ($sectors is null or target_sector = any($sectors))
-      and measurement_point in ('ennen', 'jalkeen')
+    from attitudes_in_scope($from_month, $to_month, $org_codes, $sectors)
+    where measurement_point in ('ennen', 'jalkeen')
 ),
 
 pairs_with_both_points as (

@@ -5,10 +5,7 @@ with
 
 attitudes_in_scope as (
     select *
-    from attitudes
-    where answer_month between $from_month and $to_month
-      and ($org_codes is null or org_code = any($org_codes))
-      and ($sectors is null or target_sector = any($sectors))
+    from attitudes_in_scope($from_month, $to_month, $org_codes, $sectors)
 ),
 
 per_month_stage as (

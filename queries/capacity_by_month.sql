@@ -6,19 +6,12 @@ with
 
 capacity_in_scope as (
     select *
-    from capacity
-    where capacity_month between $from_month and $to_month
-      and ($org_codes is null or org_code = any($org_codes))
+    from capacity_in_scope($from_month, $to_month, $org_codes)
 ),
 
 demand_in_scope as (
     select *
-    from demand
-    where received_month between $from_month and $to_month
-      and requesting_sector = any($public_sectors)
-      and ($org_codes is null or org_code = any($org_codes))
-      and ($municipalities is null or municipality = any($municipalities))
-      and ($sectors is null or requesting_sector = any($sectors))
+    from public_demand_in_scope($from_month, $to_month, $org_codes, $municipalities, $sectors, $public_sectors)
 ),
 
 months as (

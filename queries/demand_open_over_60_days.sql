@@ -6,13 +6,9 @@ with
 
 open_in_scope as (
     select *
-    from demand
+    from public_demand_in_scope(null, $to_month, $org_codes, $municipalities, $sectors, $public_sectors)
     where status = 'avoin'
-      and requesting_sector = any($public_sectors)
       and received_month < last_day($to_month::date) - interval 60 day
-      and ($org_codes is null or org_code = any($org_codes))
-      and ($municipalities is null or municipality = any($municipalities))
-      and ($sectors is null or requesting_sector = any($sectors))
 ),
 
 final as (

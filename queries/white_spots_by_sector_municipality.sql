@@ -10,14 +10,14 @@ organisations_in_scope as (
     where ($org_codes is null or org_code = any($org_codes))
 ),
 
-activities_in_scope as (
+activity_contacts as (
     select activity_month as contact_month, target_sector as sector, municipality
     from activities
     where activity_month <= $to_month
       and ($org_codes is null or org_code = any($org_codes))
 ),
 
-demand_in_scope as (
+request_contacts as (
     select received_month as contact_month, requesting_sector as sector, municipality
     from demand
     where received_month <= $to_month
@@ -25,9 +25,9 @@ demand_in_scope as (
 ),
 
 contacts as (
-    select * from activities_in_scope
+    select * from activity_contacts
     union all
-    select * from demand_in_scope
+    select * from request_contacts
 ),
 
 municipalities as (
