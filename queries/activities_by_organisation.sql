@@ -3,28 +3,14 @@
 
 with
 
-activities_in_scope as (
+grouped as (
     select *
-    from activities_in_scope($from_month, $to_month, $org_codes, $municipalities, $sectors)
+    from grouped_activities_in_scope($from_month, $to_month, $org_codes, $municipalities, $sectors,
+                                     $activity_types, $activity_type_groups)
 ),
 
 organisation_names as (
     select org_code, org_name from organisations
-),
-
-activity_groups as (
-    select
-        unnest($activity_types) as activity_type,
-        unnest($activity_type_groups) as activity_group
-),
-
-grouped as (
-    select
-        activities_in_scope.org_code,
-        activities_in_scope.count_activities,
-        coalesce(activity_groups.activity_group, 'other') as activity_group
-    from activities_in_scope
-    left join activity_groups using (activity_type)
 ),
 
 per_organisation as (

@@ -3,24 +3,10 @@
 
 with
 
-activities_in_scope as (
-    select *
-    from activities_in_scope($from_month, $to_month, $org_codes, $municipalities, $sectors)
-),
-
-activity_groups as (
-    select
-        unnest($activity_types) as activity_type,
-        unnest($activity_type_groups) as activity_group
-),
-
 grouped as (
-    select
-        activities_in_scope.target_sector,
-        activities_in_scope.count_activities,
-        coalesce(activity_groups.activity_group, 'other') as activity_group
-    from activities_in_scope
-    left join activity_groups using (activity_type)
+    select *
+    from grouped_activities_in_scope($from_month, $to_month, $org_codes, $municipalities, $sectors,
+                                     $activity_types, $activity_type_groups)
 ),
 
 final as (
