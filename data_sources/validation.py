@@ -41,9 +41,9 @@ from data_sources.organisations import Registry
 from data_sources.problems import Problem
 from data_sources.raw import RawSheet
 from data_sources.values import (
-    CellError, allowed_labels, cell_text, first_of_month, is_blank, parse_attitude_stage,
-    parse_count, parse_date, parse_decimal, parse_month_of_year, parse_year, resolve_code,
-    resolve_municipality,
+    UNKNOWN_MUNICIPALITY, CellError, allowed_labels, cell_text, first_of_month, is_blank,
+    parse_attitude_stage, parse_count, parse_date, parse_decimal, parse_month_of_year, parse_year,
+    resolve_code, resolve_municipality,
 )
 
 _TOTALS = re.compile(r"(yhteensä|yht|summa|totalt|total|sum)(\b|\.)", re.IGNORECASE)
@@ -413,7 +413,7 @@ class TabReader:
                 name = resolve_municipality(value)
                 if name is None:
                     self.warn("unknown_municipality", row, self.column_text(column), value)
-                    return cell_text(value)   # kept as written: the warning asks to check it
+                    return UNKNOWN_MUNICIPALITY   # free text is never stored
                 return name
             number = parse_count(value, blank_is_one=rule.blank_is_one) if rule.kind == "count" \
                 else parse_decimal(value)

@@ -15,7 +15,13 @@ from pathlib import Path
 import i18n
 from data_sources import vocabulary
 
+# Finland's municipalities, Finnish and Swedish names; where the list comes from and which
+# year it describes is in municipalities.toml beside it.
 MUNICIPALITIES_FILE = Path(__file__).resolve().parent / "municipalities.csv"
+MUNICIPALITIES_SOURCE = MUNICIPALITIES_FILE.with_suffix(".toml")
+# Stored in place of a municipality the official list does not know: what was written is
+# free text (it may be anything, a person's name included), so it is never stored.
+UNKNOWN_MUNICIPALITY = "?"
 
 # Excel counts days from 1899-12-30; a bare number in a date column is such a serial
 # when it falls in this century (a cell formatted as a number instead of a date).
@@ -353,6 +359,26 @@ def municipality_lookup() -> dict[str, str]:
                     short = re.sub(r" (tl|kunta)$", "", _municipality_key(name))
                     lookup.setdefault(short, finnish)
     return lookup
+
+
+@functools.cache
+def _swedish_names() -> dict[str, str]:
+    """Finnish name -> Swedish name, for the municipalities that have one of their own."""
+    with MUNICIPALITIES_FILE.open(encoding="utf-8", newline="") as handle:
+        return {r["fi"].strip(): r["sv"].strip() for r in csv.DictReader(handle)
+                if r["sv"].strip() and r["sv"].strip() != r["fi"].strip()}
+
+
+def municipality_label(name: str | None, lang: str) -> str:
+    """How a stored municipality reads in `lang`: Åbo for Turku in Swedish, the localised
+    "unknown municipality" for the unknown code, the Finnish name otherwise."""
+    if name is None:
+        return ""
+    if name == UNKNOWN_MUNICIPALITY:
+        return i18n.t(lang, "municipality.unknown")
+    if lang == "sv":
+        return _swedish_names().get(name, name)
+    return name
 
 
 def resolve_municipality(value) -> str | None:

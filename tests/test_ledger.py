@@ -47,7 +47,7 @@ def wh():
 
 
 def store(wh, upload, org="aurinko"):
-    return store_upload(wh, upload, upload.file_name.encode(), uploaded_by="test", org_code=org,
+    return store_upload(wh, upload, len(upload.file_name), uploaded_by="test", org_code=org,
                         source="cli")
 
 

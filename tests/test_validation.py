@@ -12,6 +12,7 @@ from data_sources.organisations import Registry
 from data_sources.problems import ERROR_CODES, WARNING_CODES
 from data_sources.raw import RawSheet
 from data_sources.validation import validate_sheets
+from data_sources.values import UNKNOWN_MUNICIPALITY
 
 REGISTRY = Registry(names={"esim": "Esimerkki ry", "toinen": "Toinen ry"},
                     aliases={"esimerkkiyhdistys": "esim"})
@@ -223,11 +224,22 @@ def test_locked_month_is_refused():
     assert [r["source_row"] for r in records(frames["toiminta"])] == [3]
 
 
-def test_unknown_municipality_is_a_warning_and_the_row_is_kept_as_written():
-    frames, errors, warnings, _ = check(RawSheet("Toiminta", [TOIMINTA, ["3/2025", "Muu", 1, None, "Narnia", None]]))
+@pytest.mark.parametrize("written", ["Narnia", "Matti Meikäläinen", "Turun kaupunki", "[x](https://evil.example)"])
+def test_unknown_municipality_is_a_warning_and_only_the_unknown_code_is_kept(written):
+    frames, errors, warnings, _ = check(RawSheet("Toiminta", [TOIMINTA, ["3/2025", "Muu", 1, None, written, None]]))
     assert errors == []
-    assert found(warnings) == [("unknown_municipality", "toiminta", 2, "Kunta", "Narnia")]
-    assert records(frames["toiminta"])[0]["municipality"] == "Narnia"
+    assert found(warnings) == [("unknown_municipality", "toiminta", 2, "Kunta", written)]
+    assert records(frames["toiminta"])[0]["municipality"] == UNKNOWN_MUNICIPALITY
+
+
+@pytest.mark.parametrize("written, stored", [
+    ("Turku", "Turku"), ("Åbo", "Turku"), ("  turku ", "Turku"), ("Pargas", "Parainen"),
+    ("Åbo stad", "Turku"), ("Koski", "Koski Tl"), ("Pedersöre", "Pedersören kunta"),
+])
+def test_a_known_municipality_is_stored_under_its_finnish_name(written, stored):
+    frames, errors, warnings, _ = check(RawSheet("Toiminta", [TOIMINTA, ["3/2025", "Muu", 1, None, written, None]]))
+    assert (errors, warnings) == ([], [])
+    assert records(frames["toiminta"])[0]["municipality"] == stored
 
 
 # ------------------------------------------------------------------ columns

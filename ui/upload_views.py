@@ -93,7 +93,7 @@ def render_file(ctx: PageContext, name: str, data: bytes, org_code: str | None) 
             return
         if st.button(ctx.t("upload.confirm"), key=f"{key}_confirm", type="primary",
                      icon=":material/check:"):
-            result = store_upload(ctx.warehouse, checked, data, uploaded_by=ctx.role,
+            result = store_upload(ctx.warehouse, checked, len(data), uploaded_by=ctx.role,
                                   org_code=org_code, source="app")
             st.session_state[f"{key}_stored"] = result
             st.rerun()

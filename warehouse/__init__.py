@@ -5,6 +5,8 @@ Streamlit's session threads never share one. Writes go through `transaction()`.
 """
 
 import contextlib
+import importlib.util
+import os
 import threading
 import time
 from pathlib import Path
@@ -33,7 +35,11 @@ class Warehouse:
             Path(location).parent.mkdir(parents=True, exist_ok=True)
         self._connection = _connect_waiting(location, lock_timeout)
         self._write_lock = threading.Lock()
-        migrate(self._connection)
+        _, compact_needed = migrate(self._connection)
+        if compact_needed and location != ":memory:":
+            self._connection.close()
+            compact(location)
+            self._connection = _connect_waiting(location, lock_timeout)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._connection.cursor()
@@ -84,22 +90,26 @@ def _connect_waiting(location: str, lock_timeout: float) -> duckdb.DuckDBPyConne
             delay = min(delay * 2, 1.0)
 
 
-def migrate(connection: duckdb.DuckDBPyConnection) -> list[int]:
-    """Apply the numbered migrations not yet applied; returns the versions applied now."""
+def migrate(connection: duckdb.DuckDBPyConnection) -> tuple[list[int], bool]:
+    """Apply the numbered migrations not yet applied: the versions applied now, and whether
+    one of them asks for the file to be compacted."""
     cur = connection.cursor()
     cur.execute(
         "create table if not exists schema_migrations ("
         " version integer primary key, applied_at timestamp not null default current_timestamp)"
     )
     done = {row[0] for row in cur.execute("select version from schema_migrations").fetchall()}
-    applied = []
-    for path in sorted(MIGRATIONS.glob("*.sql")):
-        version = int(path.name.split("_", 1)[0])
+    applied, compact_needed = [], False
+    for path in _migration_files():
+        version = _version(path)
         if version in done:
             continue
         cur.begin()
         try:
-            cur.execute(path.read_text(encoding="utf-8"))
+            if path.suffix == ".py":
+                compact_needed = bool(_load_migration(path).upgrade(cur)) or compact_needed
+            else:
+                cur.execute(path.read_text(encoding="utf-8"))
             cur.execute("insert into schema_migrations (version) values (?)", [version])
             cur.commit()
         except BaseException:
@@ -107,7 +117,47 @@ def migrate(connection: duckdb.DuckDBPyConnection) -> list[int]:
             raise
         applied.append(version)
     cur.close()
-    return applied
+    return applied, compact_needed
+
+
+def _migration_files() -> list[Path]:
+    """NNN_name.sql, or NNN_name.py with upgrade(cursor) where SQL alone cannot do it; an
+    upgrade returns True when what it removed must not linger in the file's free blocks."""
+    return sorted([*MIGRATIONS.glob("*.sql"), *MIGRATIONS.glob("[0-9]*.py")])
+
+
+def _version(path: Path) -> int:
+    return int(path.name.split("_", 1)[0])
+
+
+def compact(location: str) -> None:
+    """Rewrite a closed warehouse file into a fresh one, so that nothing deleted or replaced
+    survives in its free blocks (DuckDB reuses them, but does not wipe them)."""
+    fresh = Path(f"{location}.compacting")
+    fresh.unlink(missing_ok=True)
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"attach {_literal(location)} as old (read_only)")
+        con.execute(f"attach {_literal(str(fresh))} as fresh")
+        con.execute("copy from database old to fresh")
+        con.execute("detach fresh")
+        con.execute("detach old")
+    finally:
+        con.close()
+    Path(f"{location}.wal").unlink(missing_ok=True)
+    os.replace(fresh, location)
+
+
+def _literal(text: str) -> str:
+    """A path as an SQL string literal (ATTACH takes no bound parameter); paths come from settings."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _load_migration(path: Path):
+    spec = importlib.util.spec_from_file_location(f"warehouse_migration_{path.stem}", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def open_warehouse(location: str | None = None, settings: Settings | None = None) -> Warehouse:

@@ -60,6 +60,6 @@ def import_file(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: 
     if not checked.ok:
         record_refusal(warehouse, checked, uploaded_by=uploaded_by, org_code=org_code, source=source)
         return ImportOutcome(checked)
-    stored = store_upload(warehouse, checked, data, uploaded_by=uploaded_by, org_code=org_code,
+    stored = store_upload(warehouse, checked, len(data), uploaded_by=uploaded_by, org_code=org_code,
                           source=source)
     return ImportOutcome(checked, stored)

@@ -17,6 +17,8 @@ import pandas as pd
 from data_sources.problems import CheckedUpload
 from data_sources.vocabulary import MONTH_COLUMN, SHEET_COLUMNS
 from warehouse import SHEET_TABLES, Warehouse
+from warehouse.archive import FORMAT as ARCHIVE_FORMAT
+from warehouse.archive import canonical_content
 from warehouse.audit import now_utc, record_event
 
 # Fault injection for the crash-safety test: when set to a path, store_upload writes that
@@ -151,10 +153,11 @@ def _preview(cur, checked: CheckedUpload, org_code: str | None) -> UploadPreview
 
 
 def store_upload(
-    warehouse: Warehouse, checked: CheckedUpload, raw: bytes, *, uploaded_by: str,
+    warehouse: Warehouse, checked: CheckedUpload, size_bytes: int, *, uploaded_by: str,
     org_code: str | None, source: str, uploaded_at: datetime | None = None,
 ) -> StoreResult:
-    """Store an accepted upload in one transaction: archive, ledger, rows, pointers, audit."""
+    """Store an accepted upload in one transaction: archive, ledger, rows, pointers, audit.
+    `size_bytes` is the original file's size; the file itself is never kept."""
     if not checked.ok:
         raise UploadRefused(f"{checked.file_name}: {len(checked.errors)} problem(s)")
     with warehouse.transaction() as cur:
@@ -167,10 +170,12 @@ def store_upload(
         upload_id = cur.execute("select nextval('upload_id_seq')").fetchone()[0]
         uploaded_at = uploaded_at or now_utc()
         superseded = tuple(r.upload_id for r in preview.superseded)
+        # the canonical copy only: the file's own bytes may carry what no one may keep
         cur.execute(
-            "insert into archive_files (content_hash, file_name, size_bytes, content, archived_at)"
-            " values (?, ?, ?, ?, ?) on conflict do nothing",
-            [checked.content_hash, checked.file_name, len(raw), raw, uploaded_at],
+            "insert into archive_files (content_hash, file_name, size_bytes, content, archived_at,"
+            " content_format) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
+            [checked.content_hash, checked.file_name, size_bytes, canonical_content(checked),
+             uploaded_at, ARCHIVE_FORMAT],
         )
         cur.execute(
             "insert into uploads (upload_id, uploaded_at, uploaded_by, org_code, file_name,"

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from data_sources.organisations import Registry, normalise_name
+from data_sources.values import resolve_municipality
 from warehouse import Warehouse
 from warehouse.audit import record_event
 
@@ -39,6 +40,14 @@ def add_organisation(
     if not name.strip():
         raise RegistryError("the organisation needs a name")
     start_month = start_month.replace(day=1)
+    if municipality is not None and municipality.strip():
+        # only a municipality of the official list is stored, under its Finnish name
+        official = resolve_municipality(municipality)
+        if official is None:
+            raise RegistryError(f"municipality {municipality!r} is not in the list of Finland's municipalities")
+        municipality = official
+    else:
+        municipality = None
     registry = load_registry(warehouse)
     for text in (code, name, *aliases):
         taken = registry.resolve(text)

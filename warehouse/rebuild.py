@@ -1,25 +1,22 @@
 """Rebuild a warehouse from the archive and the ledger alone.
 
-Every archived file is checked again with today's code and stored again in the order it
-first arrived, with the rollbacks replayed where they happened in time, so the rebuilt
-warehouse shows the same figures as the original.
+Every archived canonical copy (warehouse/archive.py: the recognised rows, never the file)
+is checked again against today's code lists and stored again in the order it first
+arrived, with the rollbacks replayed where they happened in time, so the rebuilt warehouse
+shows the same figures as the original.
 """
 
-from datetime import date
-
 from warehouse import Warehouse
+from warehouse.archive import ArchiveError, checked_from_canonical
 from warehouse.ledger import rollback_upload, store_upload
-from warehouse.organisations import load_registry
 
 
 class RebuildError(RuntimeError):
-    """An archived file no longer passes its checks; the rebuild stops, the target is partial."""
+    """An archived copy no longer passes its checks; the rebuild stops, the target is partial."""
 
 
 def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
     """Replay `source`'s ledger into the empty `target`; returns counts of what was replayed."""
-    from data_sources.intake import check_upload  # the warehouse stays importable without readers
-
     src = source.cursor()
     with target.transaction() as cur:
         for table in ("organisations", "organisation_aliases", "locked_months"):
@@ -27,7 +24,6 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
             cur.register("copied", rows)
             cur.execute(f"insert into {table} select * from copied")  # noqa: S608
             cur.unregister("copied")
-    registry = load_registry(target)
     events = src.execute(
         "select uploaded_at as event_at, 'store' as kind, upload_id, uploaded_by as actor from uploads"
         " union all"
@@ -43,19 +39,18 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
             rollback_upload(target, new_id[upload_id], actor=actor, rolled_back_at=event_at)
             rolled_back += 1
             continue
-        uploaded_at, uploaded_by, org_code, file_name, source_name, content = src.execute(
-            "select u.uploaded_at, u.uploaded_by, u.org_code, u.file_name, u.source, a.content"
-            " from uploads u join archive_files a using (content_hash) where u.upload_id = ?",
-            [upload_id],
-        ).fetchone()
-        checked = check_upload(
-            file_name, bytes(content), registry=registry, uploader_org=org_code,
-            locked_months=set(), today=uploaded_at.date() if uploaded_at else date.today(),
-        )
-        if not checked.ok:
-            raise RebuildError(f"upload {upload_id} ({file_name}) no longer passes: "
-                               f"{[p.code for p in checked.errors]}")
-        result = store_upload(target, checked, bytes(content), uploaded_by=uploaded_by,
+        uploaded_at, uploaded_by, org_code, file_name, source_name, content_hash, size_bytes, \
+            content = src.execute(
+                "select u.uploaded_at, u.uploaded_by, u.org_code, u.file_name, u.source,"
+                " u.content_hash, a.size_bytes, a.content"
+                " from uploads u join archive_files a using (content_hash) where u.upload_id = ?",
+                [upload_id],
+            ).fetchone()
+        try:
+            checked = checked_from_canonical(content, file_name=file_name, content_hash=content_hash)
+        except ArchiveError as error:
+            raise RebuildError(f"upload {upload_id} ({file_name}) no longer passes: {error}") from error
+        result = store_upload(target, checked, size_bytes, uploaded_by=uploaded_by,
                               org_code=org_code, source=source_name, uploaded_at=uploaded_at)
         if result.unchanged:
             # the original stored this upload, so the replay has drifted from the ledger
