@@ -298,3 +298,28 @@ def test_is_blank(cell, expected):
 ])
 def test_cell_text(cell, expected):
     assert cell_text(cell) == expected
+
+
+def test_the_municipality_list_names_its_source_and_matches_its_count():
+    import csv
+    import tomllib
+
+    from data_sources.values import MUNICIPALITIES_FILE, MUNICIPALITIES_SOURCE
+
+    source = tomllib.loads(MUNICIPALITIES_SOURCE.read_text(encoding="utf-8"))
+    with MUNICIPALITIES_FILE.open(encoding="utf-8", newline="") as handle:
+        records = list(csv.DictReader(handle))
+    assert source["source"] and source["valid_from"] >= 2021
+    assert len(records) == source["count"]
+    assert len({r["fi"] for r in records}) == len(records)
+
+
+@pytest.mark.parametrize("stored, lang, shown", [
+    ("Turku", "fi", "Turku"), ("Turku", "sv", "Åbo"), ("Turku", "en", "Turku"),
+    ("Parainen", "sv", "Pargas"), ("Salo", "sv", "Salo"), ("?", "fi", "tuntematon kunta"),
+    ("?", "sv", "okänd kommun"), ("?", "en", "unknown municipality"),
+])
+def test_a_stored_municipality_reads_in_each_language(stored, lang, shown):
+    from data_sources.values import municipality_label
+
+    assert municipality_label(stored, lang) == shown
