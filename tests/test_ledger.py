@@ -86,6 +86,29 @@ def test_preview_names_what_would_be_replaced(wh):
     assert totals_by_month(wh) == {"2025-01": 4}  # a preview changes nothing
 
 
+def test_preview_gives_each_sheet_month_its_headline_total_before_and_after(wh):
+    store(wh, activity_upload("maaliskuu.csv", [("2025-03", "koulutus", 30), ("2025-03", "media", 10),
+                                                 ("2025-04", "media", 8)]))
+    preview = preview_upload(wh, activity_upload("korjaus.csv", [("2025-03", "koulutus", 4),
+                                                                ("2025-04", "media", 6),
+                                                                ("2025-05", "media", 2)]), "aurinko")
+    seen = [(f"{c.period_month:%Y-%m}", c.count_new_rows, c.headline_before, c.headline_total,
+             c.is_large_change, c.replaced.file_name if c.replaced else None,
+             c.replaced.uploaded_by if c.replaced else None) for c in preview.changes]
+    assert seen == [
+        ("2025-03", 1, 40, 4, True, "maaliskuu.csv", "test"),     # 40 → 4: more than half gone
+        ("2025-04", 1, 8, 6, False, "maaliskuu.csv", "test"),
+        ("2025-05", 1, None, 2, False, None, None),               # nothing stored yet
+    ]
+
+
+@pytest.mark.parametrize("before, after, large", [(10, 16, True), (10, 15, False), (10, 5, False), (10, 4, True)])
+def test_a_change_of_more_than_half_is_large(wh, before, after, large):
+    store(wh, activity_upload("a.csv", [("2025-03", "koulutus", before)]))
+    preview = preview_upload(wh, activity_upload("b.csv", [("2025-03", "koulutus", after)]), "aurinko")
+    assert [c.is_large_change for c in preview.changes] == [large]
+
+
 def test_rollback_restores_what_the_upload_replaced(wh):
     store(wh, activity_upload("v1.csv", [("2025-01", "koulutus", 3), ("2025-02", "media", 2)]))
     second = store(wh, activity_upload("v2.csv", [("2025-02", "media", 9), ("2025-03", "media", 1)]))

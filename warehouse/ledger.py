@@ -8,7 +8,7 @@ does happens in one transaction, so a killed process leaves the warehouse as it 
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -26,6 +26,21 @@ from warehouse.audit import now_utc, record_event
 PAUSE_ENV = "KOKEMUSMITTARI_FAULT_PAUSE_BEFORE_COMMIT"
 
 
+# The one figure a person checks first on each sheet: activities, respondents, requested
+# sessions, active experts. The preview shows it before and after an upload.
+HEADLINE_COLUMNS = {
+    "toiminta": "count_activities",
+    "asenteet": "count_respondents",
+    "kysynta": "count_sessions",
+    "kapasiteetti": "count_active",
+}
+# the views of the rows in force (migration 001)
+SHEET_VIEWS = {"toiminta": "activities", "asenteet": "attitudes", "kysynta": "demand",
+               "kapasiteetti": "capacity"}
+# a change of the headline total by more than this share of what is stored is highlighted
+LARGE_CHANGE_SHARE = 0.5
+
+
 @dataclass(frozen=True)
 class Replaced:
     """Rows in force for one organisation × sheet × month that an upload would replace."""
@@ -34,6 +49,8 @@ class Replaced:
     uploaded_at: datetime
     file_name: str
     count_rows: int
+    uploaded_by: str = ""
+    headline_total: float = 0
 
 
 @dataclass(frozen=True)
@@ -43,6 +60,19 @@ class SheetMonthChange:
     period_month: date
     count_new_rows: int
     replaced: Replaced | None
+    headline_total: float = 0         # the sheet's headline figure after the upload
+
+    @property
+    def headline_before(self) -> float | None:
+        return self.replaced.headline_total if self.replaced else None
+
+    @property
+    def is_large_change(self) -> bool:
+        """A drop or rise of more than half of what is stored now (40 → 4, 10 → 25)."""
+        before = self.headline_before
+        if not before:
+            return False
+        return abs(self.headline_total - before) > LARGE_CHANGE_SHARE * before
 
 
 @dataclass
@@ -75,10 +105,7 @@ class UploadPreview:
             if change.replaced:
                 seen = by_id.get(change.replaced.upload_id)
                 rows = change.replaced.count_rows + (seen.count_rows if seen else 0)
-                by_id[change.replaced.upload_id] = Replaced(
-                    change.replaced.upload_id, change.replaced.uploaded_at,
-                    change.replaced.file_name, rows,
-                )
+                by_id[change.replaced.upload_id] = replace(change.replaced, count_rows=rows)
         return [by_id[k] for k in sorted(by_id)]
 
 
@@ -95,17 +122,26 @@ class UploadRefused(ValueError):
     """store_upload was handed a file that did not pass its checks."""
 
 
-def _sheet_months(checked: CheckedUpload, default_org: str | None) -> dict[tuple, int]:
-    """(org_code, sheet, month) -> number of rows the upload holds for it."""
-    counts: dict[tuple, int] = {}
+def _sheet_months(checked: CheckedUpload, default_org: str | None) -> dict[tuple, tuple[int, float]]:
+    """(org_code, sheet, month) -> (rows the upload holds for it, their headline total)."""
+    counts: dict[tuple, tuple[int, float]] = {}
     for sheet, frame in checked.sheets.items():
         if frame is None or frame.empty:
             continue
         orgs = frame["org_code"].fillna(default_org) if default_org else frame["org_code"]
         months = pd.to_datetime(frame[MONTH_COLUMN[sheet]]).dt.date
-        for (org, month), n in pd.Series(1, index=[orgs, months]).groupby(level=[0, 1]).sum().items():
-            counts[(org, sheet, month.replace(day=1))] = int(n)
+        headline = pd.to_numeric(frame[HEADLINE_COLUMNS[sheet]], errors="coerce").fillna(0)
+        grouped = pd.DataFrame({"n": 1, "total": headline.to_numpy()}, index=[orgs, months]) \
+            .groupby(level=[0, 1]).sum()
+        for (org, month), (n, total) in grouped.iterrows():
+            counts[(org, sheet, month.replace(day=1))] = (int(n), _number(total))
     return counts
+
+
+def _number(value) -> float:
+    """A headline total as an int when it is whole (counts), else a float (hours)."""
+    value = float(value)
+    return int(value) if value.is_integer() else value
 
 
 def preview_upload(warehouse: Warehouse, checked: CheckedUpload, org_code: str | None = None) -> UploadPreview:
@@ -127,7 +163,7 @@ def _preview(cur, checked: CheckedUpload, org_code: str | None) -> UploadPreview
         cur.register("wanted_keys", keys)
         rows = cur.execute(
             "select c.org_code, c.sheet, c.period_month, u.upload_id, u.uploaded_at, u.file_name,"
-            " u.content_hash, m.count_rows"
+            " u.content_hash, m.count_rows, u.uploaded_by"
             " from wanted_keys w"
             " join current_sheet_months c"
             "   on c.org_code = w.org_code and c.sheet = w.sheet and c.period_month = w.period_month"
@@ -137,11 +173,14 @@ def _preview(cur, checked: CheckedUpload, org_code: str | None) -> UploadPreview
         ).fetchall()
         cur.unregister("wanted_keys")
         in_force = {(o, s, m): rest for o, s, m, *rest in rows}
+    totals_before = _headline_totals_in_force(cur, [k for k in wanted if k in in_force])
     changes = []
     for key in sorted(wanted):
         before = in_force.get(key)
-        replaced = Replaced(before[0], before[1], before[2], before[4]) if before else None
-        changes.append(SheetMonthChange(key[0], key[1], key[2], wanted[key], replaced))
+        replaced = Replaced(before[0], before[1], before[2], before[4], before[5],
+                            totals_before.get(key, 0)) if before else None
+        count, total = wanted[key]
+        changes.append(SheetMonthChange(key[0], key[1], key[2], count, replaced, total))
     identical = {in_force[k][0] for k in wanted if k in in_force and in_force[k][3] == checked.content_hash}
     covered_identically = wanted and all(
         k in in_force and in_force[k][3] == checked.content_hash for k in wanted
@@ -150,6 +189,24 @@ def _preview(cur, checked: CheckedUpload, org_code: str | None) -> UploadPreview
     if covered_identically and len(identical) == 1:
         preview.identical_upload_id = identical.pop()
     return preview
+
+
+def _headline_totals_in_force(cur, keys: list[tuple]) -> dict[tuple, float]:
+    """(org_code, sheet, month) -> the headline total of the rows in force for it now."""
+    totals = {}
+    for sheet in sorted({key[1] for key in keys}):
+        _, month_column = SHEET_TABLES[sheet]
+        wanted = pd.DataFrame([(o, m) for o, s, m in keys if s == sheet], columns=["org_code", "period_month"])
+        cur.register("wanted_months", wanted)
+        rows = cur.execute(
+            f"select w.org_code, w.period_month, coalesce(sum(r.{HEADLINE_COLUMNS[sheet]}), 0)"  # noqa: S608 — names from vocabulary
+            f" from wanted_months w join {SHEET_VIEWS[sheet]} r"
+            f"   on r.org_code = w.org_code and r.{month_column} = w.period_month"
+            " group by all"
+        ).fetchall()
+        cur.unregister("wanted_months")
+        totals.update({(org, sheet, month): _number(total) for org, month, total in rows})
+    return totals
 
 
 def store_upload(
