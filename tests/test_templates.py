@@ -80,6 +80,24 @@ def test_notes_say_what_is_required():
     assert "Blank = 1" in i18n.t("en", "template.note.count_sessions")
 
 
+# how each language marks a required column and an optional one, in the note's first bracket
+REQUIRED_MARKS = {"fi": ("pakollinen", "ei pakollinen"), "sv": ("obligatorisk", "frivillig"),
+                  "en": ("required", "optional")}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+@pytest.mark.parametrize("sheet, column", [(s, c) for s in SHEETS for c in SHEET_COLUMNS[s] if c != "source_row"])
+def test_a_note_calls_a_column_required_exactly_when_the_check_requires_it(lang, sheet, column):
+    from data_sources.headers import REQUIRED_COLUMNS
+
+    required_word, optional_word = REQUIRED_MARKS[lang]
+    bracket = re.search(r"\(([^)]*)\)", i18n.t(lang, f"template.note.{column}"))
+    assert bracket, column
+    says_optional = optional_word in bracket.group(1)
+    says_required = required_word in bracket.group(1).replace(optional_word, "")
+    assert (says_required, says_optional) == ((True, False) if column in REQUIRED_COLUMNS[sheet] else (False, True))
+
+
 def _list_values(book, formula):
     match = re.fullmatch(r"'?([^'!]+)'?!\$([A-Z]+)\$(\d+):\$([A-Z]+)\$(\d+)", formula)
     assert match, formula
