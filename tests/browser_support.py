@@ -73,11 +73,23 @@ def chromium_page(width: int = 1400, height: int = 1000):
 
 
 def wait_for_app(page) -> None:
-    """Wait until Streamlit is connected and has finished running the script."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-connection-state="CONNECTED"]')
-    page.wait_for_timeout(300)  # a rerun triggered by a widget starts a moment after the click
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000)
-    page.wait_for_timeout(300)
+    """Wait until Streamlit is connected and not running the script. A rerun that a click
+    starts may begin a moment later, so what a test then reads it reads with expect(...),
+    which waits for the text it asserts; no test sleeps."""
+    from playwright.sync_api import expect
+
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=90_000)
+
+
+def expect_tile(page, label: str, value: str) -> None:
+    """The Overview tile `label` shows `value` (waiting for the page to settle on it)."""
+    from playwright.sync_api import expect
+
+    tile = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+    expect(tile.get_by_test_id("stMetricValue")).to_have_text(value)
 
 
 def screenshot(page, name: str) -> Path:

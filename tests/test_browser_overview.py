@@ -1,15 +1,17 @@
 """A new user's first look, in a real Chromium against `streamlit run app.py` on the demo network."""
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
+from browser_support import ROOT, chromium_page, expect_tile, screenshot, streamlit_server, wait_for_app
 from i18n.formats import fmt_number, fmt_share
 from queries.periods import last_complete_half_year
-from browser_support import ROOT, chromium_page, screenshot, streamlit_server, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -41,12 +43,6 @@ def app_url(demo_db, half_year_figures):
         yield url
 
 
-def metric_values(page) -> dict[str, str]:
-    labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
-    values = page.get_by_test_id("stMetricValue").all_inner_texts()
-    return {label.strip(): value.strip() for label, value in zip(labels, values)}
-
-
 def choose(page, label: str, option: str) -> None:
     page.get_by_test_id("stSelectbox").filter(has_text=label).click()
     page.get_by_role("option", name=option, exact=True).click()
@@ -57,29 +53,25 @@ def test_overview_shows_the_cli_figures_and_switches_language(app_url, half_year
     with chromium_page() as page:
         page.goto(app_url)
         wait_for_app(page)
-        assert page.get_by_text("esimerkkiaineisto", exact=False).count() >= 1  # the demo notice
-        tiles = metric_values(page)
+        expect(page.get_by_text("esimerkkiaineisto", exact=False).first).to_be_visible()  # the demo notice
         activities = half_year_figures["activities"]
-        assert tiles["Toiminta yhteensä"] == fmt_number(activities["total"], "fi")
-        assert tiles["Asiakastyö"] == fmt_number(activities["client_work"], "fi")
-        assert tiles["Kehittäminen ja vaikuttaminen"] == fmt_number(activities["development_advocacy"], "fi")
-        assert tiles["Vähintään kysyvä asenne"] == fmt_share(
-            half_year_figures["attitudes"]["curious_or_better_share"], "fi")
-        assert tiles["Täyttämätön julkinen kysyntä"] == fmt_share(
-            half_year_figures["demand"]["unmet_share"], "fi")
-        assert tiles["Raportoinnin kattavuus"] == fmt_share(half_year_figures["completeness"]["rate"], "fi")
-        assert page.locator("canvas, svg.marks").count() >= 1  # the trend chart was drawn
+        expect_tile(page, "Toiminta yhteensä", fmt_number(activities["total"], "fi"))
+        expect_tile(page, "Asiakastyö", fmt_number(activities["client_work"], "fi"))
+        expect_tile(page, "Kehittäminen ja vaikuttaminen", fmt_number(activities["development_advocacy"], "fi"))
+        expect_tile(page, "Vähintään kysyvä asenne",
+                    fmt_share(half_year_figures["attitudes"]["curious_or_better_share"], "fi"))
+        expect_tile(page, "Täyttämätön julkinen kysyntä", fmt_share(half_year_figures["demand"]["unmet_share"], "fi"))
+        expect_tile(page, "Raportoinnin kattavuus", fmt_share(half_year_figures["completeness"]["rate"], "fi"))
+        expect(page.locator("canvas, svg.marks").first).to_be_visible()  # the trend chart was drawn
         screenshot(page, "overview_tiles_fi")
 
         choose(page, "Kieli", "svenska")
-        tiles = metric_values(page)
-        assert tiles["Verksamhet totalt"] == fmt_number(activities["total"], "sv")
-        assert page.get_by_text("Översikt").count() >= 1
-        assert "lang=sv" in page.url
+        expect_tile(page, "Verksamhet totalt", fmt_number(activities["total"], "sv"))
+        expect(page.get_by_text("Översikt").first).to_be_visible()
+        expect(page).to_have_url(re.compile(r"lang=sv"))
         screenshot(page, "overview_tiles_sv")
 
         choose(page, "Språk", "English")
-        tiles = metric_values(page)
-        assert tiles["All activities"] == fmt_number(activities["total"], "en")
-        assert page.get_by_text("Toiminta yhteensä").count() == 0
+        expect_tile(page, "All activities", fmt_number(activities["total"], "en"))
+        expect(page.get_by_text("Toiminta yhteensä")).to_have_count(0)
         screenshot(page, "overview_tiles_en")

@@ -8,8 +8,9 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
-from browser_support import ROOT, chromium_page, screenshot, streamlit_server, wait_for_app
+from browser_support import ROOT, chromium_page, expect_tile, screenshot, streamlit_server, wait_for_app
 from i18n.formats import fmt_number
 from queries.periods import last_complete_half_year
 
@@ -59,9 +60,9 @@ def test_a_deep_link_opens_the_page_inside_the_frame(app_url):
     with chromium_page() as page:
         page.goto(f"{app_url}/upload?lang=sv")
         wait_for_app(page)
-        assert page.get_by_role("heading", name="Skicka uppgifter").count() == 1
-        assert page.get_by_test_id("stSelectbox").filter(has_text="Språk").count() == 1
-        assert page.get_by_test_id("stException").count() == 0
+        expect(page.get_by_role("heading", name="Skicka uppgifter")).to_have_count(1)
+        expect(page.get_by_test_id("stSelectbox").filter(has_text="Språk")).to_have_count(1)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
 def test_template_fill_upload_confirm_and_see_the_figures(app_url, tmp_path):
@@ -77,22 +78,19 @@ def test_template_fill_upload_confirm_and_see_the_figures(app_url, tmp_path):
                                           (months[2], "Ammattilaisten koulutus", 3)])
         upload(page, "toiminta.xlsx", filled)
         preview = page.get_by_text("Tallennus lisää 3 riviä")
-        preview.wait_for()
-        assert "eikä korvaa aiempia tietoja" in preview.inner_text()
+        expect(preview).to_contain_text("eikä korvaa aiempia tietoja")
         screenshot(page, "upload_preview_fi")
         page.get_by_role("button", name="Vahvista ja tallenna").click()
         wait_for_app(page)
-        page.get_by_text("3 riviä lisätty").wait_for()
-        assert page.get_by_text("Voimassa").count() >= 1  # the history lists it as in force
+        expect(page.get_by_text("3 riviä lisätty")).to_be_visible()
+        # the history lists it as in force; its grid is drawn after the message
+        expect(page.get_by_test_id("stDataFrame").get_by_text("Voimassa").first).to_be_attached()
         screenshot(page, "upload_stored_fi")
 
         page.goto(f"{app_url}/?org=kokeilu&period={period.code}")
         wait_for_app(page)
-        labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
-        values = page.get_by_test_id("stMetricValue").all_inner_texts()
-        tiles = dict(zip([x.strip() for x in labels], [v.strip() for v in values]))
-        assert tiles["Toiminta yhteensä"] == fmt_number(30, "fi")
-        assert tiles["Asiakastyö"] == fmt_number(27, "fi")
+        expect_tile(page, "Toiminta yhteensä", fmt_number(30, "fi"))
+        expect_tile(page, "Asiakastyö", fmt_number(27, "fi"))
 
 
 def test_a_broken_file_says_what_to_fix(app_url):
@@ -102,11 +100,11 @@ def test_a_broken_file_says_what_to_fix(app_url):
     with chromium_page() as page:
         open_upload_page(page, app_url)
         upload(page, "rikki.csv", broken)
-        page.get_by_text("Tiedostoa ei tallennettu").wait_for()
-        page.get_by_test_id("stDataFrame").first.wait_for()
+        expect(page.get_by_text("Tiedostoa ei tallennettu")).to_be_visible()
+        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
         screenshot(page, "upload_refused_fi")
-        assert page.get_by_role("button", name="Vahvista ja tallenna").count() == 0
-        assert "Lataa ongelmalista" in page.content()
+        expect(page.get_by_role("button", name="Vahvista ja tallenna")).to_have_count(0)
+        expect(page.get_by_role("button", name="Lataa ongelmalista Excel-tiedostona")).to_be_visible()
         # both problems are on spreadsheet row 3; the grid is a canvas, so read the downloaded list
         with page.expect_download() as download:
             page.get_by_role("button", name="Lataa ongelmalista Excel-tiedostona").click()
