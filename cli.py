@@ -68,7 +68,8 @@ def cmd_validate(args) -> int:
     with _open(args) as wh:
         checked = check_file(wh, name, data, org_code=args.org)
     status = "OK" if checked.ok else "REFUSED"
-    _emit(args, checked.summary(args.lang), [f"{name}: {status}", *_problem_lines(checked, args.lang)])
+    _emit(args, checked.summary(args.lang),
+          [f"{checked.file_name}: {status}", *_problem_lines(checked, args.lang)])
     return EXIT_OK if checked.ok else EXIT_REFUSED
 
 
@@ -79,7 +80,7 @@ def cmd_import(args) -> int:
     with _open(args) as wh:
         outcome = import_file(wh, name, data, org_code=args.org, uploaded_by=args.by, source="cli")
     document = outcome.checked.summary(args.lang)
-    lines = [f"{name}: {'OK' if outcome.checked.ok else 'REFUSED'}",
+    lines = [f"{outcome.checked.file_name}: {'OK' if outcome.checked.ok else 'REFUSED'}",
              *_problem_lines(outcome.checked, args.lang)]
     if outcome.stored:
         s = outcome.stored

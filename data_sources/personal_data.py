@@ -268,3 +268,9 @@ def _column_name(rows: list[list], header_row: int | None, row_index: int, col_i
         if isinstance(header, str) and header.strip():
             return " ".join(header.split())
     return column_letter(col_index)
+
+
+def find_personal_data(text: str) -> list[tuple[str, str]]:
+    """(kind, text as written) of the identity codes, e-mail addresses and phone numbers in
+    a text (the header rule aside), for masking them wherever a text is shown again."""
+    return _findings(text, is_recognised_header=True)

@@ -28,6 +28,21 @@ class Problem:
     value: str | None = None          # the offending value; masked for personal_data
     params: dict = field(default_factory=dict, hash=False, compare=False)
 
+    def __post_init__(self):
+        # A refusal never repeats what it refuses: an identity code, e-mail address or phone
+        # number in any text of a problem (the value, a header, a tab's name, a parameter) is
+        # masked where the problem is made, so every message, table and export built from it
+        # holds only the masked form.
+        for name in ("sheet", "column", "value"):
+            text = getattr(self, name)
+            if isinstance(text, str):
+                object.__setattr__(self, name, redact(text))
+        for key, text in list(self.params.items()):
+            if isinstance(text, str):
+                self.params[key] = redact(text)
+            elif isinstance(text, dict):     # a hint in every language
+                self.params[key] = {k: redact(v) if isinstance(v, str) else v for k, v in text.items()}
+
     @property
     def is_error(self) -> bool:
         return self.code in ERROR_CODES
@@ -51,6 +66,20 @@ class Problem:
         }
 
 
+def redact(text: str) -> str:
+    """`text` with every identity code, e-mail address and phone number in it masked as the
+    personal-data guard masks its findings (`150387-****`, `m***@***`, `040 *** ****`)."""
+    from data_sources.personal_data import find_personal_data, mask_value  # the guard imports this module
+
+    for _ in range(50):   # each pass masks what the guard finds first; masked text is not found again
+        findings = find_personal_data(text)
+        if not findings:
+            break
+        for kind, found in findings:
+            text = text.replace(found, mask_value(kind, found))
+    return text
+
+
 @dataclass
 class CheckedUpload:
     """A file after reading and validation. `sheets` holds the canonical rows per sheet key
@@ -62,6 +91,11 @@ class CheckedUpload:
     sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+
+    def __post_init__(self):
+        # a file name is shown in every answer about the file; one carrying personal data is
+        # refused (data_sources/intake.py), and the answer shows it masked
+        self.file_name = redact(self.file_name)
 
     @property
     def ok(self) -> bool:
