@@ -1,13 +1,19 @@
 """Kokemusmittari — the frame: page config, language, viewer, navigation, shared filters."""
 
 from datetime import date
+from pathlib import Path
 
 import streamlit as st
+from streamlit.logger import get_logger
 
 import i18n
 from ui import context as frame
 
-st.set_page_config(page_title="Kokemusmittari", page_icon=":material/diversity_3:", layout="wide")
+# the icon ships with the app (a :material/…: icon would be fetched from fonts.gstatic.com)
+ICON = Path(__file__).resolve().parent / "assets" / "kokemusmittari.svg"
+log = get_logger("kokemusmittari")
+
+st.set_page_config(page_title="Kokemusmittari", page_icon=str(ICON), layout="wide")
 
 # Streamlit's uploader states its own (English, and higher) size limit; ours is stated in
 # the chosen language under the uploader instead
@@ -52,4 +58,9 @@ frame.store_context(frame.PageContext(
 if frame.demo_rows_present(warehouse, version):
     st.info(i18n.t(lang, "frame.demo_notice"), icon=":material/science:")
 st.title(navigation.title)
-navigation.run()
+try:
+    navigation.run()
+except Exception:  # st.stop() and st.rerun() are BaseExceptions: they pass through
+    # the viewer reads a sentence; the detail, with its traceback, goes to the server's log
+    log.exception("page %r failed", navigation.url_path)
+    st.error(i18n.t(lang, "frame.page_failed"), icon=":material/error:")

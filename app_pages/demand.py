@@ -47,7 +47,8 @@ chart = capacity_chart(capacity, ctx.lang, title=ctx.t("demand.capacity_title"),
                        series_title=ctx.t("demand.series"))
 widgets.chart_with_data(ctx, chart, tables.readable(capacity, ctx.lang, {
     "month": "common.month", "series": "demand.series", "count": "demand.capacity_value"}),
-    key="demand_capacity")
+    # every month of the period has a row: nothing to draw when not one of them has a count
+    key="demand_capacity", empty=tables.without_zero_counts(capacity).empty)
 
 spots = demand_tables.white_spots(ctx, data.query(ctx, "white_spots_by_sector_municipality"),
                                   data.query(ctx, "activities_by_municipality"),
@@ -59,4 +60,5 @@ chart = white_spot_matrix(spots, ctx.lang, title=ctx.t("demand.white_spots_title
                           sector_title=ctx.t("common.sector"), municipality_title=ctx.t("common.municipality"),
                           state_title=ctx.t("demand.white_spot_state"))
 widgets.chart_with_data(ctx, chart, tables.readable(spots[spots["is_white"]], ctx.lang, {
-    "sector_label": "common.sector", "municipality": "common.municipality"}), key="demand_white_spots")
+    "sector_label": "common.sector", "municipality": "common.municipality"}), key="demand_white_spots",
+    empty=spots.empty)

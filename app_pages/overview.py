@@ -5,6 +5,7 @@ import streamlit as st
 from charts import monthly_trend_chart
 from ui import data, tables, widgets
 from ui.context import page_context, require_role
+from ui.safe_text import escape_markdown
 
 ctx = page_context()
 require_role(ctx, {"leadership", "member", "board"})
@@ -13,7 +14,7 @@ now, before = data.figures(ctx, period), data.figures(ctx, previous)
 
 st.markdown(widgets.overview_sentences(ctx, now, before))
 st.caption(ctx.t("overview.compared", period=period.label(ctx.lang), previous=previous.label(ctx.lang),
-                 scope=widgets.scope_label(ctx)))
+                 scope=escape_markdown(widgets.scope_label(ctx))))
 
 tiles = [
     ("overview.tile_total", ("activities", "total"), "count", "normal"),

@@ -1,6 +1,9 @@
 """AppTests of the frame, the Overview and the upload page on a real warehouse file."""
 
+import logging
+import tomllib
 from datetime import date
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -14,6 +17,7 @@ from warehouse import Warehouse
 from warehouse.organisations import add_organisation
 
 APP = "../app.py"  # AppTest resolves paths relative to this file
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +163,57 @@ def test_several_files_at_once_each_get_their_own_check(tmp_path, monkeypatch):
     assert "Tallennus lisää 2 riviä kuukausille 2/2025 eikä korvaa aiempia tietoja." in texts
     assert len(at.error) == 1 and "1 korjattava kohta" in at.error[0].value
     assert len([b for b in at.button if b.label == "Vahvista ja tallenna"]) == 2
+
+
+def broken_warehouse(tmp_path, monkeypatch):
+    """A warehouse file that lost the macro the demand queries read through: a real fault,
+    not a test hook (as a half-applied manual repair or a damaged file would leave it)."""
+    db = tmp_path / "broken.duckdb"
+    with Warehouse(str(db)) as wh:
+        add_organisation(wh, "kokeilu", "Kokeilu ry", start_month=date(2025, 1, 1))
+        with wh.transaction() as cur:
+            cur.execute("drop macro table public_demand_in_scope")
+    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(db))
+    return db
+
+
+class Records(logging.Handler):
+    def __init__(self):
+        super().__init__()
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record):
+        self.records.append(record)
+
+
+@pytest.mark.parametrize(("lang", "sentence"), [
+    ("fi", "Sivua ei voitu näyttää virheen vuoksi."),
+    ("sv", "Sidan kunde inte visas på grund av ett fel."),
+    ("en", "This page could not be shown because of an error."),
+])
+def test_a_failing_page_says_so_in_words_and_logs_the_detail(tmp_path, monkeypatch, lang, sentence):
+    broken_warehouse(tmp_path, monkeypatch)
+    records = Records()
+    logging.getLogger("kokemusmittari").addHandler(records)
+    try:
+        at = AppTest.from_file(APP, default_timeout=90)
+        at.query_params["lang"] = lang
+        at.switch_page("app_pages/demand.py")
+        at.run()
+    finally:
+        logging.getLogger("kokemusmittari").removeHandler(records)
+    assert not at.exception  # no traceback element reaches the viewer
+    assert len(at.error) == 1 and at.error[0].value.startswith(sentence)
+    shown = " ".join(str(getattr(e, "value", "")) for kind in ("markdown", "error", "caption", "info", "warning")
+                     for e in at.get(kind))
+    for internal in ("Traceback", "public_demand_in_scope", "Catalog", ".py", str(ROOT)):
+        assert internal not in shown
+    # the server's log has what the viewer does not: which page, and the traceback
+    [record] = [r for r in records.records if r.levelno == logging.ERROR]
+    assert "demand" in record.getMessage()
+    assert record.exc_info and "public_demand_in_scope" in str(record.exc_info[1])
+
+
+def test_viewers_are_configured_to_see_no_error_details():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showErrorDetails"] == "none"

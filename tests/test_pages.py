@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import i18n
 from demo.load import load_demo
 from warehouse import Warehouse
 
@@ -84,3 +85,13 @@ def test_board_view_shows_no_count_under_five(demo_db, monkeypatch, page):
     hidden = [v for frame in at.dataframe for column in frame.value.columns for v in frame.value[column]
               if v in ("<5", "..")]
     assert hidden, "a single organisation's month should hide something"
+
+
+def test_demand_for_a_sector_that_sends_no_requests(demo_db, monkeypatch):
+    # the issue's own link on the demo: /demand?sector=jarjesto failed with KeyError: 'status_order'
+    at = open_page(demo_db, monkeypatch, "app_pages/demand.py", "fi", sector="jarjesto")
+    assert not at.exception, [e.value for e in at.exception]
+    period = at.session_state["frame_context"].period.label("fi")
+    assert at.markdown[0].value == i18n.t("fi", "narrative.no_demand", period=period)
+    status_title = i18n.t("fi", "demand.status_title")
+    assert i18n.t("fi", "common.chart_no_data", title=status_title) in [i.value for i in at.info]

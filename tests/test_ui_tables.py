@@ -77,6 +77,18 @@ def test_drawable_turns_hidden_counts_into_missing_numbers(values, expected):
     assert [None if math.isnan(v) else v for v in drawn] == expected
 
 
+@pytest.mark.parametrize("values, kept", [
+    ([0, 3, "<5", "..", None, float("nan")], [3, "<5", ".."]),
+    ([0, 0], []),
+    ([], []),
+])
+def test_without_zero_counts_keeps_what_is_worth_drawing_and_every_column(values, kept):
+    frame = pd.DataFrame({"category": [f"c{i}" for i in range(len(values))],
+                          "count": pd.Series(values, dtype=object)})
+    shown = tables.without_zero_counts(frame)
+    assert (list(shown.columns), shown["count"].tolist()) == (["category", "count"], kept)
+
+
 # --- demand -----------------------------------------------------------------------------------
 
 # demand_by_sector.sql, final CTE
@@ -119,6 +131,14 @@ def test_status_by_sector_keeps_hidden_counts_as_rows_that_are_not_drawn():
     board = demand_tables.status_by_sector(ctx("en", exact=False), small)
     open_row = board[board["status_label"] == "Open"]
     assert records(open_row) == [("Maternity and child health clinic", "Open", 3, "<5", None)]
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_status_by_sector_without_public_requests_is_empty_with_its_columns(exact):
+    # e.g. /demand?sector=jarjesto: the query returns no row (it once failed with KeyError)
+    shown = demand_tables.status_by_sector(ctx("fi", exact=exact), SECTOR_ROWS.iloc[0:0])
+    assert shown.empty
+    assert list(shown.columns) == ["sector_label", "status_label", "status_order", "count", "value"]
 
 
 def test_unmet_by_sector_gives_share_and_its_basis():
@@ -202,6 +222,16 @@ def test_white_spots_with_no_spots_are_all_reached():
     demand = pd.DataFrame({"municipality": []})
     grid = demand_tables.white_spots(ctx("en"), spots, activity, demand)
     assert (len(grid), grid["is_white"].any(), set(grid["state_label"])) == (10, False, {"Activity or requests"})
+
+
+def test_white_spots_with_no_municipality_in_sight_is_an_empty_grid():
+    nothing = pd.DataFrame({"sector": [], "municipality": [], "last_contact_month": []})
+    grid = demand_tables.white_spots(ctx("fi"), nothing, pd.DataFrame({"municipality": []}),
+                                     pd.DataFrame({"municipality": []}))
+    assert grid.empty
+    assert grid["is_white"].dtype == bool  # so grid[grid["is_white"]] keeps the columns
+    assert list(grid[grid["is_white"]].columns) == ["sector_label", "municipality", "is_white", "state_label",
+                                                   "mark"]
 
 
 # --- attitudes --------------------------------------------------------------------------------

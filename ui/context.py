@@ -169,11 +169,12 @@ def _list_param(key: str) -> list[str]:
 
 
 def _filter_options(warehouse: Warehouse, version: int) -> dict[str, list]:
-    return _cached_filter_options(warehouse, version)
+    return _cached_filter_options(warehouse, warehouse.location, version)
 
 
+# the location keys the entry for the unhashed warehouse (see ui/data.py)
 @st.cache_data(ttl=600, max_entries=16)
-def _cached_filter_options(_warehouse: Warehouse, version: int) -> dict[str, list]:
+def _cached_filter_options(_warehouse: Warehouse, location: str, version: int) -> dict[str, list]:
     cur = _warehouse.cursor()
     try:
         orgs = cur.execute("select org_code, org_name from organisations order by org_name").fetchall()
@@ -236,11 +237,11 @@ def page_context() -> PageContext:
 
 
 def demo_rows_present(warehouse: Warehouse, version: int) -> bool:
-    return _cached_demo_present(warehouse, version)
+    return _cached_demo_present(warehouse, warehouse.location, version)
 
 
 @st.cache_data(ttl=600, max_entries=4)
-def _cached_demo_present(_warehouse: Warehouse, version: int) -> bool:
+def _cached_demo_present(_warehouse: Warehouse, location: str, version: int) -> bool:
     cur = _warehouse.cursor()
     try:
         return bool(cur.execute(

@@ -1,6 +1,7 @@
 """Cached access to figures and queries for pages, keyed by data version, period and scope.
 
-The warehouse argument is not hashed (leading underscore); `version` changes with every
+The warehouse argument is not hashed (leading underscore): its location stands for it, so
+two warehouses in one process (tests) never share entries; `version` changes with every
 upload or rollback, so a new upload is seen at once and old entries simply age out.
 """
 
@@ -15,20 +16,22 @@ from ui.context import PageContext
 
 
 @st.cache_data(ttl=600, max_entries=256, show_spinner=False)
-def _figures(_warehouse, version: int, period: Period, scope: Scope) -> dict:
+def _figures(_warehouse, location: str, version: int, period: Period, scope: Scope) -> dict:
     return compute_figures(_warehouse, period, scope)
 
 
 @st.cache_data(ttl=600, max_entries=512, show_spinner=False)
-def _query(_warehouse, version: int, name: str, period: Period, scope: Scope, extra: tuple) -> pd.DataFrame:
+def _query(_warehouse, location: str, version: int, name: str, period: Period, scope: Scope,
+           extra: tuple) -> pd.DataFrame:
     return run_query(_warehouse, name, period=period, scope=scope, **dict(extra))
 
 
 def figures(context: PageContext, period: Period | None = None) -> dict:
-    return _figures(context.warehouse, context.data_version, period or context.period, context.scope)
+    return _figures(context.warehouse, context.warehouse.location, context.data_version,
+                    period or context.period, context.scope)
 
 
 def query(context: PageContext, name: str, period: Period | None = None, **extra) -> pd.DataFrame:
     """A named query over the page's scope and `period` (default: the chosen period)."""
-    return _query(context.warehouse, context.data_version, name, period or context.period,
-                  context.scope, tuple(sorted(extra.items())))
+    return _query(context.warehouse, context.warehouse.location, context.data_version, name,
+                  period or context.period, context.scope, tuple(sorted(extra.items())))

@@ -6,7 +6,7 @@ import i18n
 from data_sources.vocabulary import PUBLIC_SECTORS, STATUSES
 from i18n.formats import fmt_number
 from ui.context import PageContext
-from ui.tables import drawable, protect
+from ui.tables import drawable, protect, without_zero_counts
 
 STATUS_COLUMNS = [f"count_{status}" for status in STATUSES]
 
@@ -28,9 +28,9 @@ def status_by_sector(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
         "status_order": order,
         "count": rows[f"count_{status}"].tolist(),
     }) for order, status in enumerate(STATUSES)]
-    long = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    long = pd.concat(parts, ignore_index=True)
     long["value"] = drawable(long["count"])
-    return long[long["count"].map(lambda v: isinstance(v, str) or v > 0)].reset_index(drop=True)
+    return without_zero_counts(long)
 
 
 def unmet_by_sector(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
@@ -91,7 +91,7 @@ def white_spots(ctx: PageContext, spots: pd.DataFrame, activity: pd.DataFrame,
     return pd.DataFrame({
         "sector_label": [i18n.label(ctx.lang, "sector", s) for s, _ in grid],
         "municipality": [m for _, m in grid],
-        "is_white": [cell in white for cell in grid],
+        "is_white": pd.Series([cell in white for cell in grid], dtype=bool),
         "state_label": [i18n.t(ctx.lang, "demand.white_spot" if cell in white else "demand.reached") for cell in grid],
         "mark": ["○" if cell in white else "●" for cell in grid],
     })

@@ -1,7 +1,9 @@
-"""The one to three sentences that open each page: the headline and its change, in words."""
+"""The one to three sentences that open each page: the headline and its change, in words.
+They are Markdown (pages show them with st.markdown): a name from outside is escaped."""
 
 import i18n
 from i18n.formats import fmt_number, fmt_points, fmt_share
+from ui.safe_text import escape_markdown
 
 
 def _change(now, before) -> float | None:
@@ -29,8 +31,15 @@ def _absent(lang: str, period: str, basis, no_data_key: str) -> str:
     return i18n.t(lang, no_data_key, period=period)
 
 
+def no_activity(figures: dict) -> bool:
+    """Not one activity of any type (a hidden count is not nothing); the Overview asks too."""
+    return all(count in (0, None) for count in figures["activities"]["by_type"].values())
+
+
 def activity_sentences(ctx, now: dict, before: dict) -> str:
     lang, period = ctx.lang, ctx.period.label(ctx.lang)
+    if no_activity(now) and no_activity(before):
+        return i18n.t(lang, "narrative.no_activity", period=period)
     meetings = now["activities"]["by_type"].get("vertaistukitapaaminen", 0)
     previous = before["activities"]["by_type"].get("vertaistukitapaaminen", 0)
     sentences = [count_sentence(lang, "meetings", period, meetings, previous)]
@@ -86,7 +95,7 @@ def completeness_sentences(ctx, now: dict, missing_last_month: list[str], last_m
                         expected=fmt_number(completeness["expected"], lang))]
     if missing_last_month:
         sentences.append(i18n.t(lang, "narrative.missing_last", month=last_month,
-                                organisations=", ".join(missing_last_month)))
+                                organisations=", ".join(escape_markdown(n) for n in missing_last_month)))
     else:
         sentences.append(i18n.t(lang, "narrative.none_missing", month=last_month))
     return " ".join(sentences)

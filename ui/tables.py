@@ -21,6 +21,13 @@ def drawable(values: pd.Series) -> pd.Series:
     return pd.to_numeric(values.map(lambda v: None if is_hidden(v) else v), errors="coerce")
 
 
+def without_zero_counts(frame: pd.DataFrame, column: str = "count") -> pd.DataFrame:
+    """The rows worth drawing: a hidden count or one above zero. An empty frame keeps its columns
+    (a mask built by .map on no rows is not boolean, and pandas would read it as column names)."""
+    keep = frame[column].map(lambda v: isinstance(v, str) or (pd.notna(v) and v > 0)).astype(bool)
+    return frame[keep].reset_index(drop=True)
+
+
 def with_labels(frame: pd.DataFrame, lang: str, columns: dict[str, str]) -> pd.DataFrame:
     """Add `<column>_label` for each code column ({column: code list}) and `<column>_order`."""
     from data_sources.vocabulary import CODE_LISTS

@@ -7,13 +7,16 @@ import pandas as pd
 import streamlit as st
 
 import i18n
-from data_sources.problems import CheckedUpload
+from data_sources.problems import CheckedUpload, redact
 from data_sources.vocabulary import SHEETS
 from i18n.formats import fmt_number
 from ui.context import PageContext
 from ui.exports import to_xlsx_bytes
+from ui.safe_text import escape_markdown
 from warehouse.imports import check_and_preview
-from warehouse.ledger import RollbackError, UploadPreview, list_uploads, rollback_upload, store_upload
+from warehouse.ledger import (
+    RollbackError, UploadPreview, list_uploads, record_refusal, rollback_upload, store_upload,
+)
 from warehouse.organisations import list_organisations
 
 _KEY = "upload"  # session-state prefix of this page
@@ -71,13 +74,20 @@ def render_files(ctx: PageContext, files: list, org_code: str | None) -> None:
 
 def render_file(ctx: PageContext, name: str, data: bytes, org_code: str | None) -> None:
     key = _state_key(name, data, org_code)
+    # the name as every answer about the file gives it (personal data masked), and as text:
+    # it is the sender's, never Markdown
+    shown_name = escape_markdown(redact(name))
     with st.container(border=True):
-        st.markdown(f"**{name}**")
+        st.markdown(f"**{shown_name}**")
         if f"{key}_checked" not in st.session_state:
-            with st.status(ctx.t("upload.checking", name=name), expanded=False) as status:
+            with st.status(ctx.t("upload.checking", name=shown_name), expanded=False) as status:
                 checked, preview = check_and_preview(ctx.warehouse, name, data, org_code=org_code,
                                                      settings=ctx.settings)
-                status.update(label=ctx.t("upload.checked", name=name), state="complete")
+                status.update(label=ctx.t("upload.checked", name=shown_name), state="complete")
+            if not checked.ok:
+                # once per check of this content, as the command line does: codes, never values
+                record_refusal(ctx.warehouse, checked, uploaded_by=ctx.role, org_code=org_code,
+                               source="app")
             st.session_state[f"{key}_checked"] = (checked, preview)
         checked, preview = st.session_state[f"{key}_checked"]
         if not checked.ok:
@@ -117,7 +127,8 @@ def _render_refusal(ctx: PageContext, checked: CheckedUpload, key: str) -> None:
              icon=":material/block:")
     # a list reads best for the few problems most files have; the table and its download
     # carry every problem for the rare file with many
-    st.markdown("\n".join(f"- {p.message(ctx.lang)}" for p in checked.errors[:MAX_LISTED]))
+    # a message quotes the file's own cells and headers: shown as text, never as Markdown
+    st.markdown("\n".join(f"- {escape_markdown(p.message(ctx.lang))}" for p in checked.errors[:MAX_LISTED]))
     if len(checked.errors) > MAX_LISTED:
         st.caption(ctx.t("upload.more_problems", count=len(checked.errors) - MAX_LISTED))
     table = problems_table(ctx.lang, checked.errors + checked.warnings)
@@ -215,9 +226,11 @@ def render_history(ctx: PageContext, org_code: str | None) -> None:
                      icon=":material/undo:"):
             try:
                 rollback_upload(ctx.warehouse, upload_id, actor=ctx.role)
+            except RollbackError:
+                # e.g. rolled back meanwhile in another session; said where the button is
+                st.error(ctx.t("upload.rollback_failed", upload_id=upload_id))
+            else:
                 st.session_state[f"{_KEY}_rolled_back"] = upload_id
-            except RollbackError as error:
-                st.error(str(error))
-            st.rerun()
+                st.rerun()
     if st.session_state.get(f"{_KEY}_rolled_back"):
         st.success(ctx.t("upload.rolled_back", upload_id=st.session_state[f"{_KEY}_rolled_back"]))

@@ -8,7 +8,7 @@ import streamlit as st
 
 import i18n
 from i18n.formats import fmt_change, fmt_month, fmt_number, fmt_points, fmt_share
-from ui import data
+from ui import data, narrative
 from ui.context import PageContext, organisation_names
 from ui.exports import to_csv_bytes, to_xlsx_bytes
 
@@ -64,7 +64,9 @@ def overview_sentences(ctx: PageContext, now: dict, before: dict) -> str:
     lang, period = ctx.lang, ctx.period.label(ctx.lang)
     total, previous_total = now["activities"]["total"], before["activities"]["total"]
     change = _relative_change(total, previous_total)
-    if change is None:
+    if narrative.no_activity(now) and narrative.no_activity(before):
+        first = ctx.t("narrative.no_activity", period=period)
+    elif change is None:
         first = ctx.t("overview.sentence_total", period=period, total=fmt_number(total, lang))
     else:
         direction = "more" if change > 0 else ("less" if change < 0 else "same")
@@ -103,8 +105,13 @@ def activity_groups_by_month(ctx: PageContext, start: date, end: date) -> pd.Dat
 
 
 def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key: str,
-                    file_stem: str | None = None) -> None:
-    """The chart, then a 'show data' table and its xlsx and CSV downloads."""
+                    file_stem: str | None = None, empty: bool | None = None) -> None:
+    """The chart, then a 'show data' table and its xlsx and CSV downloads; a sentence instead
+    when there is nothing to draw (`empty`, by default: the table has no rows)."""
+    if table.empty if empty is None else empty:
+        # charts.themed gives every chart its title: the sentence names the chart it stands for
+        st.info(ctx.t("common.chart_no_data", title=chart.title.text), icon=":material/info:")
+        return
     st.altair_chart(chart, width="stretch")
     shown = table.drop(columns=[c for c in table.columns if c.endswith("_order")])
     with st.expander(ctx.t("common.show_data")):
@@ -145,7 +152,7 @@ GROUP_COLUMNS = {"client_work": "count_client_work", "development_advocacy": "co
 def groups_long(ctx: PageContext, rows: pd.DataFrame, category: str) -> pd.DataFrame:
     """Per-category counts split by activity group, suppressed for the viewer, in long form:
     category (label), group_label, group_order, count (as shown), value (drawable)."""
-    from ui.tables import drawable, protect
+    from ui.tables import drawable, protect, without_zero_counts
 
     rows = protect(ctx, rows, list(GROUP_COLUMNS.values()) + ["count_activities"],
                    row_totals={"count_activities": list(GROUP_COLUMNS.values())})
@@ -158,7 +165,7 @@ def groups_long(ctx: PageContext, rows: pd.DataFrame, category: str) -> pd.DataF
         }))
     long = pd.concat(parts, ignore_index=True)
     long["value"] = drawable(long["count"])
-    return long[long["count"].map(lambda v: isinstance(v, str) or v > 0)].reset_index(drop=True)
+    return without_zero_counts(long)
 
 
 def _category_label(ctx: PageContext, category: str, value) -> str:
