@@ -25,5 +25,5 @@ widgets.chart_with_data(ctx, chart, tables.readable(grid, ctx.lang, {
     key="completeness_grid")
 
 st.subheader(ctx.t("completeness.by_org_title"))
-widgets.table_with_downloads(ctx, completeness_tables.by_organisation(ctx, data.query(ctx, "completeness_by_organisation")),
-                             key="completeness_by_org", empty_key="completeness.none_expected")
+by_org = completeness_tables.by_organisation(ctx, data.query(ctx, "completeness_by_organisation"))
+widgets.table_with_downloads(ctx, by_org, key="completeness_by_org", empty_key="completeness.none_expected")

@@ -3,7 +3,11 @@
 import streamlit as st
 
 from charts.demand import (
-    capacity_chart, count_bars_chart, share_bars_chart, status_by_sector_chart, white_spot_matrix,
+    capacity_chart,
+    count_bars_chart,
+    share_bars_chart,
+    status_by_sector_chart,
+    white_spot_matrix,
 )
 from ui import data, demand_tables, narrative, tables, widgets
 from ui.context import page_context, require_role

@@ -1,5 +1,6 @@
 """AppTests of the frame, the Overview and the upload page on a real warehouse file."""
 
+import json
 import logging
 import tomllib
 from datetime import date
@@ -145,6 +146,15 @@ def test_upload_page_refuses_with_the_row_to_fix(tmp_path, monkeypatch):
     table = at.dataframe[0].value
     assert list(table.iloc[0][["Row", "Column"]]) == ["2", "Lukumäärä"]
     assert not [b for b in at.button if b.label == "Confirm and save"]
+    assert refusals_logged(db) == [("bad.csv", ["negative_number"])]  # the codes, not the -2
+
+
+def refusals_logged(db) -> list[tuple[str, list[str]]]:
+    """(file name, problem codes) of each refusal in the audit log."""
+    with Warehouse(str(db)) as wh:
+        rows = wh.cursor().execute(
+            "select file_name, details from audit_log where action = 'upload_refused' order by event_id").fetchall()
+    return [(name, json.loads(details)["codes"]) for name, details in rows]
 
 
 def test_several_files_at_once_each_get_their_own_check(tmp_path, monkeypatch):
@@ -163,6 +173,7 @@ def test_several_files_at_once_each_get_their_own_check(tmp_path, monkeypatch):
     assert "Tallennus lisää 2 riviä kuukausille 2/2025 eikä korvaa aiempia tietoja." in texts
     assert len(at.error) == 1 and "1 korjattava kohta" in at.error[0].value
     assert len([b for b in at.button if b.label == "Vahvista ja tallenna"]) == 2
+    assert [name for name, _ in refusals_logged(db)] == ["rikki.csv"]
 
 
 def broken_warehouse(tmp_path, monkeypatch):

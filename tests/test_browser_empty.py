@@ -4,11 +4,11 @@ page renders without an exception and says in words that there is nothing yet.""
 from datetime import date
 
 import pytest
+from browser_support import chromium_page, screenshot, streamlit_server
+from browser_waits import no_exception, open_page
 from playwright.sync_api import expect
 
 import i18n
-from browser_support import chromium_page, screenshot, streamlit_server
-from browser_waits import no_exception, open_page
 from queries.periods import last_complete_half_year
 from warehouse import Warehouse
 

@@ -2,11 +2,11 @@
 sentence in their language, in a real Chromium — no traceback, no path, no SQL."""
 
 import pytest
+from browser_support import ROOT, chromium_page, screenshot, streamlit_server
+from browser_waits import no_exception, open_page
 from playwright.sync_api import expect
 
 import i18n
-from browser_support import ROOT, chromium_page, screenshot, streamlit_server
-from browser_waits import no_exception, open_page
 from warehouse import Warehouse
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

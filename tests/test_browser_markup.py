@@ -7,11 +7,11 @@ import re
 from datetime import date
 
 import pytest
+from browser_support import chromium_page, screenshot, streamlit_server
+from browser_waits import finished_run, no_exception, open_page
 from playwright.sync_api import expect
 
 import i18n
-from browser_support import chromium_page, screenshot, streamlit_server
-from browser_waits import finished_run, no_exception, open_page
 from warehouse import Warehouse
 from warehouse.organisations import add_organisation
 

@@ -8,10 +8,9 @@ import sys
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import expect
-
 from browser_support import ROOT, chromium_page, streamlit_server
 from browser_waits import no_exception, open_page
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

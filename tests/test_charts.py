@@ -10,7 +10,11 @@ from charts.activity import groups_by_category_chart, type_by_month_chart
 from charts.attitudes import before_after_chart, stages_by_month_chart
 from charts.completeness import reporting_grid_chart
 from charts.demand import (
-    capacity_chart, count_bars_chart, share_bars_chart, status_by_sector_chart, white_spot_matrix,
+    capacity_chart,
+    count_bars_chart,
+    share_bars_chart,
+    status_by_sector_chart,
+    white_spot_matrix,
 )
 
 JAN, FEB = pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01")

@@ -3,10 +3,10 @@ one sheet only, and filters (a sector, a municipality) that choose no rows. No p
 and each says in words that there is nothing — and, chart by chart, what is missing."""
 
 import pytest
+from helpers_warehouse import add_org, insert_rows
 from streamlit.testing.v1 import AppTest
 
 import i18n
-from helpers_warehouse import add_org, insert_rows
 from queries.periods import parse_period
 from warehouse import Warehouse
 

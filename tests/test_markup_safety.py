@@ -9,9 +9,9 @@ from datetime import date
 import openpyxl
 import pandas as pd
 import pytest
+from helpers_warehouse import insert_rows
 from streamlit.testing.v1 import AppTest
 
-from helpers_warehouse import insert_rows
 from ui import exports
 from ui.safe_text import escape_markdown
 from warehouse import Warehouse

@@ -11,7 +11,11 @@ import streamlit as st
 
 import i18n
 from queries.periods import (
-    Period, last_complete_half_year, last_complete_month, parse_period, period_from_range,
+    Period,
+    last_complete_half_year,
+    last_complete_month,
+    parse_period,
+    period_from_range,
 )
 from queries.scope import Scope
 from settings import Settings, load_settings

@@ -15,7 +15,12 @@ from ui.exports import to_xlsx_bytes
 from ui.safe_text import escape_markdown
 from warehouse.imports import check_and_preview
 from warehouse.ledger import (
-    RollbackError, UploadPreview, list_uploads, record_refusal, rollback_upload, store_upload,
+    RollbackError,
+    UploadPreview,
+    list_uploads,
+    record_refusal,
+    rollback_upload,
+    store_upload,
 )
 from warehouse.organisations import list_organisations
 
