@@ -30,19 +30,21 @@ def page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
 
 
 # Every page is listed here explicitly; each page checks the viewer's role itself.
-# The folder is app_pages/, not pages/: a folder named pages/ switches Streamlit into its
-# old multipage mode for the first run of a process, where a deep link (/upload) runs the
-# page script alone, without this frame (no language, filters or role check).
+# The scripts live in pages/, which switches Streamlit into its old multipage mode until
+# some session has run st.navigation: a deep link (/upload) as a fresh server's first
+# request would run the page script alone, without this frame. Every page starts with
+# ui.context.page_context(), which notices that run and reruns it through this frame
+# (tests/test_browser_deep_link.py proves it under `streamlit run app.py`).
 pages = {
     i18n.t(lang, "nav.section_figures"): [
-        page("app_pages/overview.py", "overview", ":material/dashboard:", default=True),
-        page("app_pages/activity.py", "activity", ":material/groups:"),
-        page("app_pages/attitudes.py", "attitudes", ":material/psychology:"),
-        page("app_pages/demand.py", "demand", ":material/account_balance:"),
-        page("app_pages/completeness.py", "completeness", ":material/fact_check:"),
+        page("pages/overview.py", "overview", ":material/dashboard:", default=True),
+        page("pages/activity.py", "activity", ":material/groups:"),
+        page("pages/attitudes.py", "attitudes", ":material/psychology:"),
+        page("pages/demand.py", "demand", ":material/account_balance:"),
+        page("pages/completeness.py", "completeness", ":material/fact_check:"),
     ],
     i18n.t(lang, "nav.section_data"): [
-        page("app_pages/upload.py", "upload", ":material/upload_file:"),
+        page("pages/upload.py", "upload", ":material/upload_file:"),
     ],
 }
 navigation = st.navigation(pages)

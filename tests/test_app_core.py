@@ -108,7 +108,7 @@ def warehouse_with_one_org(tmp_path, monkeypatch):
 def test_upload_page_checks_previews_stores_and_rolls_back(tmp_path, monkeypatch):
     db = warehouse_with_one_org(tmp_path, monkeypatch)
     at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page("app_pages/upload.py")
+    at.switch_page("pages/upload.py")
     at.run()
     assert not at.exception
     assert [b.label for b in at.get("download_button")][:2] == ["Lataa Excel-pohja", "CSV: Toiminta"]
@@ -137,7 +137,7 @@ def test_upload_page_refuses_with_the_row_to_fix(tmp_path, monkeypatch):
     db = warehouse_with_one_org(tmp_path, monkeypatch)
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["lang"] = "en"
-    at.switch_page("app_pages/upload.py")
+    at.switch_page("pages/upload.py")
     at.run()
     bad = "Päivämäärä;Toimintamuoto;Lukumäärä\n1/2025;Vertaistukitapaaminen;-2\n".encode()
     at.get("file_uploader")[0].upload("bad.csv", bad, "text/csv")
@@ -160,7 +160,7 @@ def refusals_logged(db) -> list[tuple[str, list[str]]]:
 def test_several_files_at_once_each_get_their_own_check(tmp_path, monkeypatch):
     db = warehouse_with_one_org(tmp_path, monkeypatch)
     at = AppTest.from_file(APP, default_timeout=90)
-    at.switch_page("app_pages/upload.py")
+    at.switch_page("pages/upload.py")
     at.run()
     uploader = at.get("file_uploader")[0]
     uploader.upload("tammi.csv", "Päivämäärä;Toimintamuoto;Lukumäärä\n1/2025;Muu;2\n".encode(), "text/csv")
@@ -209,7 +209,7 @@ def test_a_failing_page_says_so_in_words_and_logs_the_detail(tmp_path, monkeypat
     try:
         at = AppTest.from_file(APP, default_timeout=90)
         at.query_params["lang"] = lang
-        at.switch_page("app_pages/demand.py")
+        at.switch_page("pages/demand.py")
         at.run()
     finally:
         logging.getLogger("kokemusmittari").removeHandler(records)

@@ -105,7 +105,7 @@ def open_page(path, monkeypatch, page: str, lang: str, **params) -> AppTest:
     monkeypatch.setenv("KOKEMUSMITTARI_VIEW_ROLE", "leadership")
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params.update({"lang": lang, "period": PERIOD.code, **params})
-    at.switch_page(f"app_pages/{page}.py")
+    at.switch_page(f"pages/{page}.py")
     at.run()
     return at
 

@@ -99,17 +99,17 @@ def assert_only_escaped(bodies: list[str], *values: str) -> None:
 
 
 def test_organisation_names_in_the_overview_caption_are_text(hostile_db):
-    at = run_page("app_pages/overview.py", org="pixel,link", period="2025H1")
+    at = run_page("pages/overview.py", org="pixel,link", period="2025H1")
     assert_only_escaped([c.value for c in at.caption], PIXEL, LINK)
 
 
 def test_a_municipality_in_the_overview_caption_is_text(hostile_db):
-    at = run_page("app_pages/overview.py", mun=STREAMLIT_MARKUP, period="2025H1")
+    at = run_page("pages/overview.py", mun=STREAMLIT_MARKUP, period="2025H1")
     assert_only_escaped([c.value for c in at.caption], STREAMLIT_MARKUP)
 
 
 def test_organisations_missing_last_month_are_named_as_text(hostile_db):
-    at = run_page("app_pages/completeness.py")
+    at = run_page("pages/completeness.py")
     sentence = at.markdown[0].value
     assert_only_escaped([sentence], PIXEL, LINK)
     # the table shows them as they are: st.dataframe renders no Markdown
@@ -119,7 +119,7 @@ def test_organisations_missing_last_month_are_named_as_text(hostile_db):
 
 def test_an_organisation_picker_shows_the_name_as_written(hostile_db):
     # selectbox options are plain text in the browser: escaping them would show backslashes
-    at = run_page("app_pages/upload.py")
+    at = run_page("pages/upload.py")
     assert PIXEL in at.selectbox(key="upload_org").options
     assert PIXEL in at.multiselect(key="frame_orgs").options
 
@@ -137,7 +137,7 @@ def audit_rows(db) -> list[dict]:
 
 def test_a_refused_file_shows_its_name_and_values_as_text_and_is_logged_once(hostile_db):
     at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page("app_pages/upload.py")
+    at.switch_page("pages/upload.py")
     at.run()
     at.selectbox(key="upload_org").set_value("pixel")
     at.get("file_uploader")[0].upload(HOSTILE_FILE, HOSTILE_CSV, "text/csv")
@@ -169,7 +169,7 @@ def test_a_file_name_is_shown_masked_as_every_answer_gives_it(hostile_db):
     # data_sources masks personal data in a file's name; the page's own heading does too
     name = "raportti 150387-123H.csv"
     at = AppTest.from_file(APP, default_timeout=120)
-    at.switch_page("app_pages/upload.py")
+    at.switch_page("pages/upload.py")
     at.run()
     at.get("file_uploader")[0].upload(name, "Päivämäärä;Toimintamuoto;Lukumäärä\n1/2025;Muu;3\n".encode(),
                                       "text/csv")

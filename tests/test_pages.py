@@ -13,19 +13,19 @@ from warehouse import Warehouse
 
 APP = "../app.py"
 PAGES = {
-    "app_pages/activity.py": {"fi": "Toiminnan määrä", "sv": "Verksamhetens omfattning", "en": "Activity volume"},
-    "app_pages/attitudes.py": {"fi": "Asenteiden muutos", "sv": "Attitydförändring", "en": "Attitude change"},
-    "app_pages/demand.py": {"fi": "Julkisen sektorin kysyntä", "sv": "Offentlig efterfrågan",
+    "pages/activity.py": {"fi": "Toiminnan määrä", "sv": "Verksamhetens omfattning", "en": "Activity volume"},
+    "pages/attitudes.py": {"fi": "Asenteiden muutos", "sv": "Attitydförändring", "en": "Attitude change"},
+    "pages/demand.py": {"fi": "Julkisen sektorin kysyntä", "sv": "Offentlig efterfrågan",
                             "en": "Public-sector demand"},
-    "app_pages/completeness.py": {"fi": "Raportoinnin kattavuus", "sv": "Rapporteringens täckning",
+    "pages/completeness.py": {"fi": "Raportoinnin kattavuus", "sv": "Rapporteringens täckning",
                                   "en": "Reporting completeness"},
 }
 # one word each page's opening sentences must hold, per language
 OPENING = {
-    "app_pages/activity.py": {"fi": "Vertaistukitapaamisia", "sv": "Kamratstödsträffarna", "en": "peer-support"},
-    "app_pages/attitudes.py": {"fi": "kysyvästi", "sv": "frågande", "en": "curious"},
-    "app_pages/demand.py": {"fi": "täyttämättä", "sv": "ouppfyllda", "en": "unmet"},
-    "app_pages/completeness.py": {"fi": "raportoitiin", "sv": "rapporterades", "en": "reported"},
+    "pages/activity.py": {"fi": "Vertaistukitapaamisia", "sv": "Kamratstödsträffarna", "en": "peer-support"},
+    "pages/attitudes.py": {"fi": "kysyvästi", "sv": "frågande", "en": "curious"},
+    "pages/demand.py": {"fi": "täyttämättä", "sv": "ouppfyllda", "en": "unmet"},
+    "pages/completeness.py": {"fi": "raportoitiin", "sv": "rapporterades", "en": "reported"},
 }
 
 
@@ -74,7 +74,7 @@ def shown_counts(at) -> list:
     return values
 
 
-@pytest.mark.parametrize("page", ["app_pages/activity.py", "app_pages/attitudes.py", "app_pages/demand.py"])
+@pytest.mark.parametrize("page", ["pages/activity.py", "pages/attitudes.py", "pages/demand.py"])
 def test_board_view_shows_no_count_under_five(demo_db, monkeypatch, page):
     # one organisation over its last month: the demo has small counts on every page there
     last = date.today().replace(day=1) - pd.Timedelta(days=1)
@@ -89,7 +89,7 @@ def test_board_view_shows_no_count_under_five(demo_db, monkeypatch, page):
 
 def test_demand_for_a_sector_that_sends_no_requests(demo_db, monkeypatch):
     # the issue's own link on the demo: /demand?sector=jarjesto failed with KeyError: 'status_order'
-    at = open_page(demo_db, monkeypatch, "app_pages/demand.py", "fi", sector="jarjesto")
+    at = open_page(demo_db, monkeypatch, "pages/demand.py", "fi", sector="jarjesto")
     assert not at.exception, [e.value for e in at.exception]
     period = at.session_state["frame_context"].period.label("fi")
     assert at.markdown[0].value == i18n.t("fi", "narrative.no_demand", period=period)

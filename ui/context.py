@@ -4,10 +4,13 @@ The frame (app.py) calls `render_frame_controls()` once per run; pages call `pag
 Filter state lives in the URL query string so that a copied link reopens the same view.
 """
 
+import runpy
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
 
 import i18n
 from queries.periods import (
@@ -23,6 +26,8 @@ from warehouse import Warehouse, open_warehouse
 
 PERIOD_KINDS = ("half", "quarter", "month", "year", "range")
 _STATE = "frame"  # session-state prefix of the frame's own widgets
+# the frame every page runs in (see page_context)
+FRAME_SCRIPT = Path(__file__).resolve().parents[1] / "app.py"
 
 
 @dataclass(frozen=True)
@@ -236,7 +241,19 @@ def store_context(context: PageContext) -> None:
 
 
 def page_context() -> PageContext:
-    """The context the frame prepared for this run (pages never build their own)."""
+    """The context the frame prepared for this run (pages never build their own).
+
+    While a process has a top-level pages/ folder and no session has yet run st.navigation,
+    Streamlit 1.67 serves a deep link by running that page script alone (its old multipage
+    mode, PagesManager.uses_pages_directory; AppTest turns it on again for every run). Such
+    a run reaches this line before it shows anything: it turns the old mode off and runs the
+    frame, app.py, in its place within the same run (so a click is not lost), whose
+    st.navigation runs the same page by its URL. A page never runs without the frame.
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        runpy.run_path(str(FRAME_SCRIPT), run_name="__main__")
+        st.stop()
     return st.session_state[f"{_STATE}_context"]
 
 

@@ -1,0 +1,60 @@
+"""Page scripts live in pages/, and a page never runs without the frame (app.py).
+
+Streamlit 1.67 keeps a process-wide flag while a top-level pages/ folder exists
+(PagesManager.uses_pages_directory) and, until some session has run st.navigation, serves a
+deep link by running that page script alone. ui.context.page_context() catches such a run and
+runs the frame in its place. These tests make a deep link the very first page request of a
+fresh `streamlit run app.py` (as Streamlit Community Cloud starts it); the last one pins the
+Streamlit behaviour itself, so an upgrade that drops it shows that the guard may go.
+"""
+
+import re
+import subprocess
+import sys
+
+import pytest
+from playwright.sync_api import expect
+
+import i18n
+from browser_support import ROOT, chromium_page, screenshot, streamlit_server, wait_for_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.mark.parametrize("page_key, lang", [("upload", "sv"), ("activity", "en"), ("demand", "fi")])
+def test_a_deep_link_as_a_fresh_servers_first_request_runs_inside_the_frame(tmp_path, page_key, lang):
+    db = tmp_path / "wh.duckdb"
+    added = subprocess.run([sys.executable, "cli.py", "orgs", "add", "kokeilu", "--name", "Kokeilu ry",
+                            "--start", "2024-01", "--db", str(db)], cwd=ROOT, capture_output=True, text=True)
+    assert added.returncode == 0, added.stderr
+    with streamlit_server(db) as url, chromium_page() as page:
+        page.goto(f"{url}/{page_key}?lang={lang}")
+        wait_for_app(page)
+        main = page.get_by_test_id("stMain")
+        # the frame ran: its title in the chosen language, its language picker and navigation
+        expect(main.locator("h1")).to_have_text(i18n.t(lang, f"nav.{page_key}"))
+        expect(page.get_by_test_id("stSelectbox").filter(has_text=i18n.t(lang, "frame.language"))).to_have_count(1)
+        expect(page.get_by_test_id("stSidebarNav")).to_be_visible()
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page).to_have_url(re.compile(rf"{re.escape(url)}/{page_key}(\?|$)"))  # still on that page
+        screenshot(page, f"deep_link_first_{page_key}_{lang}")
+
+
+def test_the_layout_is_the_designed_one():
+    assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == [
+        "activity.py", "attitudes.py", "completeness.py", "demand.py", "overview.py", "upload.py"]
+    assert not (ROOT / "app_pages").exists()
+
+
+def test_streamlit_still_switches_to_its_old_multipage_mode_for_a_pages_folder():
+    """If this fails after a Streamlit upgrade, the old mode is gone: the guard in
+    ui.context.page_context() and this file's comment can go with it."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    saved = PagesManager.uses_pages_directory
+    try:
+        PagesManager.uses_pages_directory = None
+        PagesManager(str(ROOT / "app.py"), setup_watcher=False)
+        assert PagesManager.uses_pages_directory is True
+    finally:
+        PagesManager.uses_pages_directory = saved
