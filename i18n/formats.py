@@ -1,7 +1,9 @@
 """Numbers, shares and months written the way each language writes them (via Babel)."""
 
-from datetime import date
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
+import pandas as pd
 from babel.numbers import format_decimal
 
 import i18n
@@ -66,3 +68,25 @@ def vega_locale(lang: str) -> dict:
             "months": months, "shortMonths": short,
         },
     }
+
+
+# Times are stored in UTC; people read them in Finnish time, with the zone named.
+LOCAL_ZONE = "Europe/Helsinki"
+
+
+def fmt_local_time(moment: datetime | None, lang: str) -> str:
+    """A stored (naive UTC) time as Helsinki time with its zone: '2.4.2025 13.05 EEST'
+    (fi), '2.4.2025 13:05 EEST' (sv, en)."""
+    if moment is None or pd.isna(moment):
+        return ""
+    local = pd.Timestamp(moment).tz_localize("UTC").tz_convert(ZoneInfo(LOCAL_ZONE))
+    clock = f"{local.hour}.{local.minute:02d}" if lang == "fi" else f"{local.hour:02d}:{local.minute:02d}"
+    return f"{local.day}.{local.month}.{local.year} {clock} {local.tzname()}"
+
+
+def fmt_local_date(moment: datetime | None) -> str:
+    """The Helsinki date of a stored (naive UTC) time: '2.4.2025'."""
+    if moment is None or pd.isna(moment):
+        return ""
+    local = pd.Timestamp(moment).tz_localize("UTC").tz_convert(ZoneInfo(LOCAL_ZONE))
+    return f"{local.day}.{local.month}.{local.year}"

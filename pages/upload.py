@@ -9,6 +9,7 @@ ctx = page_context()
 require_role(ctx, {"leadership", "member"})
 
 views.render_templates(ctx)
+views.render_contract(ctx)
 st.divider()
 org_code = views.render_org_picker(ctx)
 files = st.file_uploader(ctx.t("upload.files"), accept_multiple_files=True, key="upload_files",

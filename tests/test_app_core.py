@@ -110,6 +110,7 @@ def test_upload_page_checks_previews_stores_and_rolls_back(tmp_path, monkeypatch
     at = AppTest.from_file(APP, default_timeout=90)
     at.switch_page("pages/upload.py")
     at.run()
+    at.selectbox(key="upload_org").set_value("kokeilu")
     assert not at.exception
     assert [b.label for b in at.get("download_button")][:2] == ["Lataa Excel-pohja", "CSV: Toiminta"]
 
@@ -139,6 +140,7 @@ def test_upload_page_refuses_with_the_row_to_fix(tmp_path, monkeypatch):
     at.query_params["lang"] = "en"
     at.switch_page("pages/upload.py")
     at.run()
+    at.selectbox(key="upload_org").set_value("kokeilu")
     bad = "Päivämäärä;Toimintamuoto;Lukumäärä\n1/2025;Vertaistukitapaaminen;-2\n".encode()
     at.get("file_uploader")[0].upload("bad.csv", bad, "text/csv")
     at.run()
@@ -162,6 +164,7 @@ def test_several_files_at_once_each_get_their_own_check(tmp_path, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=90)
     at.switch_page("pages/upload.py")
     at.run()
+    at.selectbox(key="upload_org").set_value("kokeilu")
     uploader = at.get("file_uploader")[0]
     uploader.upload("tammi.csv", "Päivämäärä;Toimintamuoto;Lukumäärä\n1/2025;Muu;2\n".encode(), "text/csv")
     uploader.upload("helmi.csv", "Päivämäärä;Toimintamuoto;Lukumäärä\n2/2025;Muu;x\n2/2025;Muu;3\n".encode(),
@@ -174,6 +177,54 @@ def test_several_files_at_once_each_get_their_own_check(tmp_path, monkeypatch):
     assert len(at.error) == 1 and "1 korjattava kohta" in at.error[0].value
     assert len([b for b in at.button if b.label == "Vahvista ja tallenna"]) == 2
     assert [name for name, _ in refusals_logged(db)] == ["rikki.csv"]
+
+
+def test_no_organisation_is_preselected_and_the_files_own_column_proposes_one(tmp_path, monkeypatch):
+    db = warehouse_with_one_org(tmp_path, monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.switch_page("pages/upload.py")
+    at.run()
+    assert at.selectbox(key="upload_org").value is None
+    uploader = at.get("file_uploader")[0]
+    uploader.upload("ilman.csv", "Päivämäärä;Toimintamuoto;Lukumäärä\n1/2025;Muu;2\n".encode(), "text/csv")
+    uploader.upload("kanssa.csv", "Organisaatio;Päivämäärä;Toimintamuoto;Lukumäärä\nKokeilu ry;1/2025;Muu;2\n"
+                    .encode(), "text/csv")
+    at.run()
+    infos = [i.value for i in at.info]
+    # a file without the column asks for a choice instead of refusing; one with it proposes
+    assert "Valitse ensin yllä järjestö, jonka tiedot lähetät – tai lisää tiedostoon Organisaatio-sarake." in infos
+    assert any("rivit kuuluvat järjestölle Kokeilu ry" in text for text in infos)
+    assert len(at.error) == 0
+    assert refusals_logged(db) == []
+
+
+def test_the_preview_of_a_corrected_resend_shows_each_months_totals_before_and_after(tmp_path, monkeypatch):
+    warehouse_with_one_org(tmp_path, monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.switch_page("pages/upload.py")
+    at.run()
+    at.selectbox(key="upload_org").set_value("kokeilu")
+    first = "Päivämäärä;Toimintamuoto;Lukumäärä\n3/2025;Muu;30\n3/2025;Ammattilaisten koulutus;10\n4/2025;Muu;8\n"
+    at.get("file_uploader")[0].upload("maalis.csv", first.encode(), "text/csv")
+    at.run()
+    at.button(key=next(b.key for b in at.button if b.label == "Vahvista ja tallenna")).click()
+    at.run()
+    at.get("file_uploader")[0].clear()
+    at.run()
+    corrected = "Päivämäärä;Toimintamuoto;Lukumäärä\n3/2025;Muu;4\n4/2025;Muu;6\n"
+    at.get("file_uploader")[0].upload("korjaus.csv", corrected.encode(), "text/csv")
+    at.run()
+    assert not at.exception
+    table = next(frame.value for frame in at.dataframe if "Vahvistuksen jälkeen" in frame.value.columns)
+    seen = table[["Kuukausi", "Mitä lasketaan", "Nyt tallennettu", "Vahvistuksen jälkeen", "Suuri muutos"]]
+    assert seen.values.tolist() == [["3/2025", "toimintakertoja", "40", "4", "⚠ yli puolet"],
+                                    ["4/2025", "toimintakertoja", "8", "6", ""]]
+    replaces = table["Korvaa lähetyksen"].tolist()
+    assert all(text.startswith("maalis.csv, ") and text.endswith(", lähettäjä leadership") for text in replaces)
+    assert " EET" in replaces[0] or " EEST" in replaces[0]      # Helsinki time, the zone named
+    assert [w.value for w in at.warning] == [
+        "Suuri muutos: Toiminta, maaliskuu 2025: toimintakertoja 40 → 4. Tarkista, että tämä on tarkoitus,"
+        " ennen kuin vahvistat."]
 
 
 def broken_warehouse(tmp_path, monkeypatch):

@@ -49,9 +49,17 @@ def open_upload_page(page, app_url: str) -> None:
     wait_for_app(page)
 
 
+def choose_org(page, label: str, name: str) -> None:
+    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    page.get_by_role("option", name=name, exact=True).click()
+    wait_for_app(page)
+
+
 def upload(page, name: str, content: bytes) -> None:
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
         files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}])
+    # the file's own box (its name in bold) appears once the check has run on it
+    expect(page.get_by_test_id("stMain").get_by_test_id("stMarkdown").filter(has_text=name).first).to_be_visible()
     wait_for_app(page)
 
 
@@ -73,6 +81,7 @@ def test_template_fill_upload_confirm_and_see_the_figures(app_url, tmp_path):
         with page.expect_download() as download:
             page.get_by_role("button", name="Lataa Excel-pohja").click()
         template = download.value.path().read_bytes()
+        choose_org(page, "Järjestö, jonka tiedot lähetät", "Kokeilu ry")
         filled = fill_template(template, [(months[0], "Vertaistukitapaaminen", 12),
                                           (months[1], "Vertaistukitapaaminen", 15),
                                           (months[2], "Ammattilaisten koulutus", 3)])
@@ -99,6 +108,7 @@ def test_a_broken_file_says_what_to_fix(app_url):
               "31.13.2025;Vertaistukitapaaminen;n. 20\n").encode("utf-8")
     with chromium_page() as page:
         open_upload_page(page, app_url)
+        choose_org(page, "Järjestö, jonka tiedot lähetät", "Kokeilu ry")
         upload(page, "rikki.csv", broken)
         expect(page.get_by_text("Tiedostoa ei tallennettu")).to_be_visible()
         expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
@@ -110,5 +120,38 @@ def test_a_broken_file_says_what_to_fix(app_url):
             page.get_by_role("button", name="Lataa ongelmalista Excel-tiedostona").click()
         problems = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
         rows = list(problems.active.iter_rows(values_only=True))
-        assert rows[0][:3] == ("Välilehti", "Rivi", "Sarake")
-        assert sorted((r[1], r[2]) for r in rows[1:]) == [("3", "Lukumäärä"), ("3", "Päivämäärä")]
+        assert rows[0][:4] == ("Laji", "Välilehti", "Rivi", "Sarake")
+        assert sorted((r[0], r[2], r[3]) for r in rows[1:]) == [("Virhe", "3", "Lukumäärä"), ("Virhe", "3", "Päivämäärä")]
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("fi", {"nav": "Tietojen lähetys", "org": "Järjestö, jonka tiedot lähetät", "confirm": "Vahvista ja tallenna",
+            "after": "Vahvistuksen jälkeen", "large": "Suuri muutos:", "mark": "⚠ yli puolet"}),
+    ("sv", {"nav": "Skicka uppgifter", "org": "Organisation vars uppgifter du skickar",
+            "confirm": "Bekräfta och spara", "after": "Efter bekräftelse", "large": "Stor förändring:",
+            "mark": "⚠ över hälften"}),
+])
+def test_the_preview_of_a_corrected_resend_shows_before_and_after(app_url, lang, words):
+    months = [datetime(m.year, m.month, 1) for m in last_complete_half_year(date.today()).months[:2]]
+    # each language's first file differs, so that it is never an identical re-send of the last
+    first = "Päivämäärä;Toimintamuoto;Lukumäärä\n" + "".join(
+        f"{m.month}/{m.year};Muu;{n}\n" for m, n in zip(months, (40, 8 if lang == "fi" else 9)))
+    corrected = "Päivämäärä;Toimintamuoto;Lukumäärä\n" + "".join(
+        f"{m.month}/{m.year};Muu;{n}\n" for m, n in zip(months, (4, 6)))
+    with chromium_page() as page:
+        page.goto(f"{app_url}/upload?lang={lang}")
+        wait_for_app(page)
+        choose_org(page, words["org"], "Kokeilu ry")
+        upload(page, f"ensin-{lang}.csv", first.encode())
+        page.get_by_role("button", name=words["confirm"]).click()
+        wait_for_app(page)
+        page.reload()
+        wait_for_app(page)
+        choose_org(page, words["org"], "Kokeilu ry")
+        upload(page, f"korjaus-{lang}.csv", corrected.encode())
+        # the warning names the month whose count drops from 40 to 4, the table carries both totals
+        expect(page.get_by_test_id("stAlert").filter(has_text=words["large"])).to_contain_text("40 → 4")
+        grid = page.get_by_test_id("stDataFrame").filter(has_text=words["after"])
+        expect(grid).to_contain_text(words["mark"])
+        expect(grid).to_contain_text(f"ensin-{lang}.csv")
+        screenshot(page, f"upload_resend_preview_{lang}")

@@ -84,11 +84,12 @@ def _set_param(key: str, value: str | None, default: str | None = None) -> None:
 def render_language_picker() -> str:
     """The language: from the URL on first load, then from the picker; kept in the URL."""
     key = f"{_STATE}_lang"
-    if key not in st.session_state:
-        st.session_state[key] = current_language()
-    lang = st.session_state[key]
-    st.sidebar.selectbox(
-        i18n.t(lang, "frame.language"), i18n.LANGUAGES, key=key,
+    # the URL's language is the widget's default on first load (handed as its index, not
+    # seeded into session state: a seeded value was once shown as "suomi" in the browser
+    # while the page was Swedish, and the next click switched the page to Finnish)
+    lang = st.session_state.get(key) or current_language()
+    lang = st.sidebar.selectbox(
+        i18n.t(lang, "frame.language"), i18n.LANGUAGES, key=key, index=i18n.LANGUAGES.index(lang),
         format_func=lambda code: i18n.LANGUAGE_NAMES[code],
     )
     _set_param("lang", lang, i18n.DEFAULT_LANGUAGE)

@@ -2,6 +2,7 @@
 
 import hashlib
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -9,7 +10,7 @@ import streamlit as st
 import i18n
 from data_sources.problems import CheckedUpload, redact
 from data_sources.vocabulary import SHEETS
-from i18n.formats import fmt_number
+from i18n.formats import fmt_local_date, fmt_local_time, fmt_month, fmt_number
 from ui.context import PageContext
 from ui.exports import to_xlsx_bytes
 from ui.safe_text import escape_markdown
@@ -50,16 +51,44 @@ def render_templates(ctx: PageContext) -> None:
         )
 
 
+# the data contract for member organisations, the repository's own document (docs/)
+CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "data-contract.md"
+
+
+def render_contract(ctx: PageContext) -> None:
+    """The data contract one click away: what the template asks, every accepted form,
+    every refusal with its fix. It is the project's own text, so it is shown as Markdown."""
+    with st.expander(ctx.t("upload.contract_title"), icon=":material/menu_book:"):
+        st.markdown(CONTRACT.read_text(encoding="utf-8"))
+
+
 def render_org_picker(ctx: PageContext) -> str | None:
-    """Which organisation the files are sent for; None when the file names it in a column."""
+    """Which organisation the files are sent for. Nothing is chosen before the sender
+    chooses: until then (or when they choose "named in the file") the file's own
+    Organisaatio column says, and the check proposes the organisation it names."""
     orgs = {o.org_code: o.org_name for o in list_organisations(ctx.warehouse)}
     options = list(orgs) + [NO_ORG]
     chosen = st.selectbox(
-        ctx.t("upload.org"), options, key=f"{_KEY}_org",
+        ctx.t("upload.org"), options, key=f"{_KEY}_org", index=None,
+        placeholder=ctx.t("upload.org_placeholder"),
         format_func=lambda code: ctx.t("upload.org_in_file") if code == NO_ORG else orgs[code],
         help=ctx.t("upload.org_help"),
     )
-    return None if chosen == NO_ORG else chosen
+    st.session_state[f"{_KEY}_org_chosen"] = chosen is not None
+    return None if chosen in (None, NO_ORG) else chosen
+
+
+def _needs_an_org_first(checked: CheckedUpload) -> bool:
+    """No organisation chosen yet, and the file names none: ask for one rather than refuse."""
+    return (not st.session_state.get(f"{_KEY}_org_chosen") and bool(checked.errors)
+            and all(p.params.get("hint_key") == "org_column" for p in checked.errors))
+
+
+def proposed_org(checked: CheckedUpload) -> str | None:
+    """The one organisation a file's own Organisaatio column names, if it names exactly one."""
+    named = {code for frame in checked.sheets.values() if frame is not None and not frame.empty
+             for code in frame["org_code"].dropna()}
+    return named.pop() if len(named) == 1 else None
 
 
 def _state_key(name: str, data: bytes, org_code: str | None) -> str:
@@ -89,12 +118,15 @@ def render_file(ctx: PageContext, name: str, data: bytes, org_code: str | None) 
                 checked, preview = check_and_preview(ctx.warehouse, name, data, org_code=org_code,
                                                      settings=ctx.settings)
                 status.update(label=ctx.t("upload.checked", name=shown_name), state="complete")
-            if not checked.ok:
+            if not checked.ok and not _needs_an_org_first(checked):
                 # once per check of this content, as the command line does: codes, never values
                 record_refusal(ctx.warehouse, checked, uploaded_by=ctx.role, org_code=org_code,
                                source="app")
             st.session_state[f"{key}_checked"] = (checked, preview)
         checked, preview = st.session_state[f"{key}_checked"]
+        if _needs_an_org_first(checked):
+            st.info(ctx.t("upload.org_choose_first"), icon=":material/domain:")
+            return
         if not checked.ok:
             _render_refusal(ctx, checked, key)
             return
@@ -103,9 +135,16 @@ def render_file(ctx: PageContext, name: str, data: bytes, org_code: str | None) 
         if stored is not None:
             _render_stored(ctx, stored)
             return
+        if org_code is None:
+            proposed = proposed_org(checked)
+            if proposed:
+                names = {o.org_code: o.org_name for o in list_organisations(ctx.warehouse)}
+                st.info(ctx.t("upload.org_proposed", org=escape_markdown(names.get(proposed, proposed))),
+                        icon=":material/domain:")
         st.write(preview_sentence(ctx.lang, preview))
         if preview.unchanged:
             return
+        render_preview_table(ctx, preview, key)
         if st.button(ctx.t("upload.confirm"), key=f"{key}_confirm", type="primary",
                      icon=":material/check:"):
             result = store_upload(ctx.warehouse, checked, len(data), uploaded_by=ctx.role,
@@ -114,10 +153,52 @@ def render_file(ctx: PageContext, name: str, data: bytes, org_code: str | None) 
             st.rerun()
 
 
-def problems_table(lang: str, problems) -> pd.DataFrame:
-    """The problems as the user reads them: sheet, row, column, value, what to do."""
-    t = lambda k: i18n.t(lang, f"upload.col_{k}")  # noqa: E731
+def preview_table(lang: str, preview: UploadPreview, org_names: dict[str, str]) -> pd.DataFrame:
+    """Per organisation × sheet × month: what is stored now and what will be after confirming —
+    rows and the sheet's headline total — and which earlier upload it replaces."""
+    t = lambda k: i18n.t(lang, f"upload.pv_{k}")  # noqa: E731
+    changes = preview.changes
     return pd.DataFrame({
+        t("org"): [org_names.get(c.org_code, c.org_code) for c in changes],
+        t("sheet"): [i18n.label(lang, "sheet", c.sheet) for c in changes],
+        t("month"): [f"{c.period_month.month}/{c.period_month.year}" for c in changes],
+        t("measure"): [i18n.t(lang, f"upload.headline.{c.sheet}") for c in changes],
+        t("total_now"): [fmt_number(c.headline_before, lang) if c.replaced else "–" for c in changes],
+        t("total_after"): [fmt_number(c.headline_total, lang) for c in changes],
+        t("rows_now"): [fmt_number(c.replaced.count_rows, lang) if c.replaced else "–" for c in changes],
+        t("rows_after"): [fmt_number(c.count_new_rows, lang) for c in changes],
+        t("large"): [i18n.t(lang, "upload.pv_large_mark") if c.is_large_change else "" for c in changes],
+        t("replaces"): [i18n.t(lang, "upload.pv_replaces_text", file=c.replaced.file_name,
+                               when=fmt_local_time(c.replaced.uploaded_at, lang), sender=c.replaced.uploaded_by)
+                        if c.replaced else i18n.t(lang, "upload.pv_nothing") for c in changes],
+    }).astype(str)
+
+
+def render_preview_table(ctx: PageContext, preview: UploadPreview, key: str) -> None:
+    org_names = {o.org_code: o.org_name for o in list_organisations(ctx.warehouse)}
+    large = [c for c in preview.changes if c.is_large_change]
+    for change in large:
+        st.warning(ctx.t("upload.preview_large", sheet=i18n.label(ctx.lang, "sheet", change.sheet),
+                         month=fmt_month(change.period_month, ctx.lang),
+                         measure=ctx.t(f"upload.headline.{change.sheet}"),
+                         before=fmt_number(change.headline_before, ctx.lang),
+                         after=fmt_number(change.headline_total, ctx.lang)),
+                   icon=":material/warning:")
+    table = preview_table(ctx.lang, preview, org_names)
+    marked = ctx.t("upload.pv_large")
+    styled = table.style.apply(
+        lambda row: ["background-color: #fde2c8; font-weight: 600" if row[marked] else "" for _ in row], axis=1)
+    st.dataframe(styled, hide_index=True, width="stretch", key=f"{key}_preview")
+
+
+def problems_table(lang: str, problems, with_kind: bool = False) -> pd.DataFrame:
+    """The problems as the user reads them: sheet, row, column, value, what to do (and,
+    for the download that holds both, whether each is an error or a warning)."""
+    t = lambda k: i18n.t(lang, f"upload.col_{k}")  # noqa: E731
+    kind = {t("kind"): [i18n.t(lang, "upload.kind_error" if p.is_error else "upload.kind_warning")
+                        for p in problems]} if with_kind else {}
+    return pd.DataFrame({
+        **kind,
         t("sheet"): [i18n.label(lang, "sheet", p.sheet) if p.sheet in SHEETS else (p.sheet or "")
                      for p in problems],
         t("row"): [p.row if p.row is not None else "" for p in problems],
@@ -136,8 +217,13 @@ def _render_refusal(ctx: PageContext, checked: CheckedUpload, key: str) -> None:
     st.markdown("\n".join(f"- {escape_markdown(p.message(ctx.lang))}" for p in checked.errors[:MAX_LISTED]))
     if len(checked.errors) > MAX_LISTED:
         st.caption(ctx.t("upload.more_problems", count=len(checked.errors) - MAX_LISTED))
-    table = problems_table(ctx.lang, checked.errors + checked.warnings)
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.markdown(f"**{i18n.t_count(ctx.lang, 'upload.errors_title', len(checked.errors), count=len(checked.errors))}**")
+    st.dataframe(problems_table(ctx.lang, checked.errors), hide_index=True, width="stretch", key=f"{key}_errors")
+    if checked.warnings:
+        st.markdown(f"**{i18n.t_count(ctx.lang, 'upload.warnings_title', len(checked.warnings), count=len(checked.warnings))}**")
+        st.dataframe(problems_table(ctx.lang, checked.warnings), hide_index=True, width="stretch",
+                     key=f"{key}_warnings")
+    table = problems_table(ctx.lang, checked.errors + checked.warnings, with_kind=True)
     st.download_button(ctx.t("upload.problems_download"), to_xlsx_bytes(table),
                        f"{ctx.t('upload.problems_file')}.xlsx", key=f"{key}_problems",
                        icon=":material/download:")
@@ -147,7 +233,9 @@ def _render_warnings(ctx: PageContext, checked: CheckedUpload, key: str) -> None
     if checked.warnings:
         st.warning(i18n.t_count(ctx.lang, "upload.warnings", len(checked.warnings), count=len(checked.warnings)),
                    icon=":material/info:")
-        st.dataframe(problems_table(ctx.lang, checked.warnings), hide_index=True, width="stretch")
+        st.markdown(f"**{i18n.t_count(ctx.lang, 'upload.warnings_title', len(checked.warnings), count=len(checked.warnings))}**")
+        st.dataframe(problems_table(ctx.lang, checked.warnings), hide_index=True, width="stretch",
+                     key=f"{key}_warnings")
 
 
 def _render_stored(ctx: PageContext, result) -> None:
@@ -187,8 +275,7 @@ def preview_sentence(lang: str, preview: UploadPreview) -> str:
     text = i18n.t_count(lang, "upload.preview_adds", preview.rows_added, rows=fmt_number(preview.rows_added, lang),
                   months=month_spans(preview.months))
     if preview.superseded:
-        dates = ", ".join(sorted({f"{r.uploaded_at.day}.{r.uploaded_at.month}.{r.uploaded_at.year}"
-                                  for r in preview.superseded}))
+        dates = ", ".join(sorted({fmt_local_date(r.uploaded_at) for r in preview.superseded}))
         text += " " + i18n.t_count(lang, "upload.preview_replaces", preview.rows_replaced,
                              rows=fmt_number(preview.rows_replaced, lang), dates=dates)
     else:
@@ -206,7 +293,7 @@ def render_history(ctx: PageContext, org_code: str | None) -> None:
     names = {o.org_code: o.org_name for o in list_organisations(ctx.warehouse)}
     shown = pd.DataFrame({
         t("id"): ledger["upload_id"],
-        t("when"): pd.to_datetime(ledger["uploaded_at"]).dt.strftime("%d.%m.%Y %H:%M"),
+        t("when"): [fmt_local_time(moment, ctx.lang) for moment in ledger["uploaded_at"]],
         t("org"): [names.get(code, code) if code else "–" for code in ledger["org_code"]],
         t("file"): ledger["file_name"],
         t("months"): [month_spans(list(pd.date_range(a, b, freq="MS").date)) if pd.notna(a) else ""
