@@ -159,7 +159,9 @@ def test_a_refused_file_shows_its_name_and_values_as_text_and_is_logged_once(hos
     row = rows[0]
     assert (row["actor"], row["org_code"]) == ("leadership", "pixel")
     details = json.loads(row["details"])
-    assert details == {"source": "app", "codes": ["bad_number", "unknown_value"]}
+    assert details == {"source": "app", "codes": ["bad_number", "unknown_value"], "count_problems": 2,
+                       "places": [{"code": "unknown_value", "sheet": "toiminta", "row": 2},
+                                  {"code": "bad_number", "sheet": "toiminta", "row": 3}]}
     everything = json.dumps(row, default=str)
     assert "pixel.png" not in everything  # the cell's value is never kept
     assert "Lukumäärä" not in everything

@@ -109,3 +109,20 @@ def test_a_problem_masks_every_text_it_carries():
                       params={"tab": f"Tab {PHONE}", "hint": {"fi": f"katso {HETU}"}})
     assert (problem.sheet, problem.column, problem.value) == ("Tab 040 *** ****", "Sarake m***@***", "150387-****")
     assert problem.params == {"tab": "Tab 040 *** ****", "hint": {"fi": "katso 150387-****"}}
+
+
+def test_a_refusal_is_logged_with_codes_and_places_and_none_of_the_files_text(tmp_path, checked):
+    from warehouse import Warehouse
+    from warehouse.ledger import record_refusal
+
+    with Warehouse(str(tmp_path / "wh.duckdb")) as wh:
+        record_refusal(wh, checked, uploaded_by="cli", org_code="aurinko", source="cli")
+        file_name, details = wh.cursor().execute(
+            "select file_name, details from audit_log where action = 'upload_refused'").fetchone()
+    logged = json.loads(details)
+    assert file_name == "raportti 150387-****.xlsx"
+    assert logged["count_problems"] == len(checked.errors)
+    assert {"code": "bad_number", "sheet": "toiminta", "row": 2} in logged["places"]
+    # a tab's own name is the file's free text: only the contract's sheet keys are logged
+    assert {place["sheet"] for place in logged["places"]} <= {"toiminta", None}
+    assert leaked(details) == [] and "Kunta" not in details and "Toiminta 040" not in details

@@ -295,14 +295,24 @@ def _pause_for_fault_test() -> None:
         time.sleep(600)
 
 
+# at most this many places of a refusal are logged; the codes are counted in full
+MAX_LOGGED_PLACES = 50
+
+
 def record_refusal(warehouse: Warehouse, checked: CheckedUpload, *, uploaded_by: str,
                    org_code: str | None, source: str) -> None:
-    """Only the refusal itself is kept: who, when, file name and the problem codes."""
+    """Only the refusal itself is kept: who, when, the (masked) file name, and each problem's
+    code and place — the sheet, when it is one of the contract's, and the row. Never a value,
+    a header or a tab's own name: those are the file's free text."""
+    places = [{"code": p.code, "sheet": p.sheet if p.sheet in SHEET_TABLES else None, "row": p.row}
+              for p in checked.errors[:MAX_LOGGED_PLACES]]
     with warehouse.transaction() as cur:
         record_event(cur, uploaded_by, "upload_refused", org_code=org_code,
                      file_name=checked.file_name,
                      details={"source": source,
-                              "codes": sorted({p.code for p in checked.errors})})
+                              "codes": sorted({p.code for p in checked.errors}),
+                              "count_problems": len(checked.errors),
+                              "places": places})
 
 
 class RollbackError(ValueError):
