@@ -1,18 +1,29 @@
 """Turn an uploaded file's bytes into RawSheets: cells as the user sees them, at their true
-spreadsheet row and column, before any interpretation."""
+spreadsheet row and column, before any interpretation.
+
+No reader holds more than the grid limits allow (file_safety.GridBudget): a workbook's sheets
+are counted before calamine opens it and checked again before they become Python lists, a
+CSV's records as they are read.
+"""
 
 import csv
 import io
+import itertools
+import re
 from pathlib import PurePath
 
 import python_calamine
 
-from data_sources.file_safety import check_file, decode_text
+from data_sources.file_safety import GridBudget, LimitExceeded, check_file, decode_text, grid_problem
 from data_sources.problems import Problem
 from data_sources.raw import RawSheet
 
 DELIMITERS = (";", ",", "\t")  # in order of preference when tied: Finnish Excel writes ';'
 _SNIFF_RECORDS = 20
+# csv.reader makes a list of a whole record before its length can be checked; a record of
+# more text than this with more delimiters than max_columns is refused without being split
+# (below it, the list is at most a million references, 8 MB, and is counted exactly).
+_LONG_RECORD_CHARS = 1024 * 1024
 
 
 def read_file(file_name: str, data: bytes, settings) -> tuple[list[RawSheet], str | None, list[Problem]]:
@@ -22,24 +33,32 @@ def read_file(file_name: str, data: bytes, settings) -> tuple[list[RawSheet], st
     if problems:
         return [], file_type, problems
     try:
-        return read_workbook(file_name, data, file_type), file_type, []
+        return read_workbook(file_name, data, file_type, settings), file_type, []
+    except LimitExceeded as exceeded:
+        return [], file_type, [exceeded.problem]
     except python_calamine.PasswordError:
         return [], file_type, [Problem("unreadable_file", value=file_name, params={"reason": "password"})]
-    except BaseException as error:  # noqa: BLE001 - a Rust panic arrives as a BaseException
+    except BaseException as error:
         if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)):
             raise
         return [], file_type, [Problem("unreadable_file", value=file_name, params={"reason": "damaged"})]
 
 
-def read_workbook(file_name: str, data: bytes, file_type: str) -> list[RawSheet]:
+def read_workbook(file_name: str, data: bytes, file_type: str, settings) -> list[RawSheet]:
     """Every sheet of a file that check_file passed, hidden ones included (personal data
-    may hide there)."""
+    may hide there). Raises LimitExceeded for a grid over the limits."""
     if file_type == "csv":
-        return [read_csv(file_name, data)]
+        return [read_csv(file_name, data, settings)]
     sheets = []
+    budget = GridBudget(file_name, settings)
     with python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)) as workbook:
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
+            # check_file counted this grid from the file's markup; what calamine made of it is
+            # counted again before it becomes Python lists, in case the two readings differ
+            budget.open_tab(name)
+            if sheet.start is not None:
+                budget.reach(sheet.start[0] + sheet.height, sheet.start[1] + sheet.width)
             sheets.append(RawSheet(name=name, rows=_grid(sheet)))
     return sheets
 
@@ -67,24 +86,70 @@ def _clean(value):
     return value
 
 
-def read_csv(file_name: str, data: bytes) -> RawSheet:
-    """A CSV file as one RawSheet named after the file; every cell a str or None."""
+def read_csv(file_name: str, data: bytes, settings) -> RawSheet:
+    """A CSV file as one RawSheet named after the file; every cell a str or None. Raises
+    LimitExceeded as soon as the records read pass a grid limit: every record is a row (a
+    blank line too), and the grid is as wide as the widest record."""
     text = decode_text(data)
     if text is None:
         raise ValueError("not a text file")
-    lines = text.splitlines()
+    line_end = text.find("\n")
+    first_line = (text if line_end == -1 else text[:line_end]).strip()
     delimiter = None
     # Excel's "sep=;" first line chooses the delimiter; Excel hides that line, so row numbers
     # count from the line after it, as the user sees them.
-    if lines and lines[0].strip().lower().startswith("sep=") and len(lines[0].strip()) == 5:
-        delimiter = lines[0].strip()[4]
-        text = text.split("\n", 1)[1] if "\n" in text else ""
+    if first_line.lower().startswith("sep=") and len(first_line) == 5:
+        delimiter = first_line[4]
+        text = "" if line_end == -1 else text[line_end + 1:]
     delimiter = delimiter or detect_delimiter(text)
-    rows = [[_clean(cell) for cell in record]
-            for record in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
-    width = max((len(row) for row in rows), default=0)
-    rows = [row + [None] * (width - len(row)) for row in rows]
-    return RawSheet(name=PurePath(file_name).stem, rows=rows)
+    name = PurePath(file_name).stem
+    budget = GridBudget(file_name, settings)
+    budget.open_tab(name)
+    lines = _GuardedLines(text, delimiter, settings, budget)
+    rows = []
+    for record in csv.reader(lines, delimiter=delimiter):
+        lines.record_done()
+        budget.reach(len(rows) + 1, len(record))
+        rows.append([_clean(cell) for cell in record])
+    for row in rows:
+        row.extend([None] * (budget.columns - len(row)))
+    return RawSheet(name=name, rows=rows)
+
+
+# A line with its ending (\r\n, \r or \n, as csv.reader takes them), or a last line without one.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+class _GuardedLines:
+    """The lines of a CSV text for csv.reader (without a copy of the text, which io.StringIO
+    would hold at four bytes a character), refusing a record that would become a list too long
+    to build before its length is known (see _LONG_RECORD_CHARS), and more lines than there
+    may be cells: each line is a row or a line break inside a cell, and a flood of line
+    breaks inside one quoted cell is otherwise never more than one row."""
+
+    def __init__(self, text: str, delimiter: str, settings, budget: GridBudget):
+        self.lines = _LINE.finditer(text)
+        self.delimiter, self.settings, self.budget = delimiter, settings, budget
+        self.count = 0
+        self.chars = self.delimiters = 0   # of the record being read
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = next(self.lines).group()
+        self.count += 1
+        if self.count > self.settings.max_cells:
+            raise LimitExceeded(grid_problem(
+                self.budget.file_name, "too_many_lines", self.settings.max_cells, self.budget.tab))
+        self.chars += len(line)
+        self.delimiters += line.count(self.delimiter)
+        if self.chars > _LONG_RECORD_CHARS and self.delimiters >= self.settings.max_columns:
+            self.budget.reach(self.budget.rows + 1, self.delimiters + 1)
+        return line
+
+    def record_done(self) -> None:
+        self.chars = self.delimiters = 0
 
 
 def detect_delimiter(text: str) -> str:
@@ -93,7 +158,8 @@ def detect_delimiter(text: str) -> str:
     A count outside quotes per record is more reliable than csv.Sniffer, which is misled by
     decimal commas (`12,5`) in a `;` file.
     """
-    records = [counts for counts in _delimiter_counts(text) if any(counts.values())][:_SNIFF_RECORDS]
+    records = list(itertools.islice(
+        (counts for counts in _delimiter_counts(text) if any(counts.values())), _SNIFF_RECORDS))
     if not records:
         return DELIMITERS[0]
     header, rest = records[0], records[1:]
@@ -114,7 +180,8 @@ def _delimiter_counts(text: str):
     outside quotes."""
     counts = dict.fromkeys(DELIMITERS, 0)
     quoted = False
-    for position, char in enumerate(text):
+    # a million characters at most, even when no record ends within them
+    for position, char in enumerate(itertools.islice(text, 1_000_000)):
         if char == '"':
             quoted = not quoted
         elif quoted:

@@ -1,5 +1,6 @@
 """check_file: the real type from the bytes, and every file-level refusal, on real files."""
 
+import io
 import random
 import struct
 import zipfile
@@ -103,10 +104,10 @@ def test_workbook_type_comes_from_the_bytes(tmp_path, writer, name, expected):
 
 
 @pytest.mark.parametrize("name, content", [
-    ("toiminta.csv", "Päivämäärä;Tunnit\n2025-03;12,5\n".encode("utf-8")),
+    ("toiminta.csv", "Päivämäärä;Tunnit\n2025-03;12,5\n".encode()),
     ("toiminta.csv", "Päivämäärä;Tunnit\n2025-03;12,5\n".encode("utf-8-sig")),
     ("toiminta.csv", "Päivämäärä;Kunta\n2025-03;Närpiö\n".encode("cp1252")),
-    ("toiminta.txt", "Päivämäärä\tKunta\n2025-03\tTurku\n".encode("utf-8")),
+    ("toiminta.txt", "Päivämäärä\tKunta\n2025-03\tTurku\n".encode()),
     ("toiminta.xlsx", b"Date,Activity type\n2025-03,panel\n"),
 ])
 def test_text_is_csv_whatever_its_name(tmp_path, name, content):
@@ -156,7 +157,8 @@ def truncated_xlsx(tmp_path) -> bytes:
 
 def xlsx_with_bad_crc(tmp_path) -> bytes:
     """A stored (uncompressed) sheet part with one byte changed: the zip opens, the CRC fails."""
-    sheet = b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>abc</t></is></c></row></sheetData></worksheet>'
+    sheet = (b'<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>abc</t></is></c></row>'
+             b"</sheetData></worksheet>")
     data = write_zip(tmp_path / "crc.xlsx", {
         "[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>",
         "xl/worksheets/sheet1.xml": sheet,
@@ -294,8 +296,10 @@ def ods_with_far_cell(tmp_path, rows_before: int, cols_before: int) -> bytes:
         'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
         'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
         '<office:body><office:spreadsheet><table:table table:name="Toiminta">'
-        '<table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell></table:table-row>'
-        f'<table:table-row table:number-rows-repeated="{rows_before}"><table:table-cell table:number-columns-repeated="{cols_before + 1}"/></table:table-row>'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p>'
+        "</table:table-cell></table:table-row>"
+        f'<table:table-row table:number-rows-repeated="{rows_before}">'
+        f'<table:table-cell table:number-columns-repeated="{cols_before + 1}"/></table:table-row>'
         f'<table:table-row><table:table-cell table:number-columns-repeated="{cols_before}"/>'
         '<table:table-cell office:value-type="string"><text:p>y</text:p></table:table-cell></table:table-row>'
         '</table:table></office:spreadsheet></office:body></office:document-content>'
@@ -306,23 +310,158 @@ def ods_with_far_cell(tmp_path, rows_before: int, cols_before: int) -> bytes:
     return (tmp_path / "kaukana.ods").read_bytes()
 
 
-@pytest.mark.parametrize("kind, make, refused", [
+@pytest.mark.parametrize("kind, make, reason", [
     # one value in A1 and one in XFD1048576 would make calamine allocate 512 GB and abort
-    ("xlsx", lambda tmp: write_xlsx(tmp / "a.xlsx", {"A1": "x", "XFD1048576": "y"}).read_bytes(), True),
-    ("xlsx", lambda tmp: write_xlsx(tmp / "a.xlsx", {"A1": "x", "Z200000": "y"}).read_bytes(), True),
-    ("xlsx", lambda tmp: write_xlsx(tmp / "a.xlsx", {"A1": "x", "A1048576": "y"}).read_bytes(), False),
-    ("ods", lambda tmp: ods_with_far_cell(tmp, 1_000_000, 999), True),
-    ("ods", lambda tmp: ods_with_far_cell(tmp, 90_000, 999), True),
-    ("ods", lambda tmp: ods_with_far_cell(tmp, 100, 10), False),
+    ("xlsx", lambda tmp: write_xlsx(tmp / "a.xlsx", {"A1": "x", "XFD1048576": "y"}).read_bytes(), "too_many_columns"),
+    # one value alone in XFD1048576: a used area of one cell, but a grid of 17 billion from A1
+    ("xlsx", lambda tmp: write_xlsx(tmp / "a.xlsx", {"XFD1048576": "y"}).read_bytes(), "too_many_columns"),
+    ("xlsx", lambda tmp: write_xlsx(tmp / "a.xlsx", {"A1": "x", "Z200000": "y"}).read_bytes(), "too_many_rows"),
+    # empty rows cost as much as filled ones
+    ("xlsx", lambda tmp: write_xlsx(tmp / "a.xlsx", {"A1": "x", "A1048576": "y"}).read_bytes(), "too_many_rows"),
+    ("xlsx", lambda tmp: write_xlsx(tmp / "a.xlsx", {"A1": "x", "A20000": "y"}).read_bytes(), None),
+    ("ods", lambda tmp: ods_with_far_cell(tmp, 1_000_000, 999), "too_many_columns"),
+    ("ods", lambda tmp: ods_with_far_cell(tmp, 90_000, 100), "too_many_rows"),
+    ("ods", lambda tmp: ods_with_far_cell(tmp, 100, 10), None),
 ])
-def test_a_sheet_whose_used_area_is_enormous_is_refused(tmp_path, kind, make, refused):
+def test_a_sheet_whose_grid_is_enormous_is_refused_before_it_is_parsed(tmp_path, kind, make, reason):
     data = make(tmp_path)
     assert len(data) < 10_000
-    if refused:
-        file_type, problems = check_file(f"a.{kind}", data, SETTINGS)
-        assert [(p.code, p.params["reason"]) for p in problems] == [("archive_bomb", "cells")]
+    file_type, problems = check_file(f"a.{kind}", data, SETTINGS)
+    if reason:
+        assert [(p.code, p.params["reason"]) for p in problems] == [("file_too_large", reason)]
+        assert file_type is None
     else:
-        assert check_file(f"a.{kind}", data, SETTINGS) == (kind, [])
+        assert (file_type, problems) == (kind, [])
+
+
+def minimal_xlsx(sheet_xml: bytes, shared_strings: bytes | None = None) -> bytes:
+    """An xlsx of one sheet "Toiminta" whose part is `sheet_xml`, as written, so that the
+    scanner sees exactly the markup under test."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("xl/workbook.xml", b'<workbook xmlns:r="r"><sheets>'
+                                             b'<sheet name="Toiminta" sheetId="1" r:id="rId1"/></sheets></workbook>')
+        archive.writestr("xl/_rels/workbook.xml.rels", b'<Relationships><Relationship Id="rId1" '
+                         b'Type="http://x/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+        archive.writestr("xl/worksheets/sheet1.xml", sheet_xml)
+        if shared_strings is not None:
+            archive.writestr("xl/sharedStrings.xml", shared_strings)
+    return out.getvalue()
+
+
+def sheet(rows: bytes, prefix: bytes = b"") -> bytes:
+    return (b"<" + prefix + b'worksheet xmlns="main"><' + prefix + b"sheetData>" + rows
+            + b"</" + prefix + b"sheetData></" + prefix + b"worksheet>")
+
+
+# sheet XML -> (rows, columns) of its grid, as calamine would hold it
+SHEETS = [
+    (sheet(b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1"><v>2</v></c></row>'), (1, 3)),
+    # formatted empty cells, self-closing (Excel) or not (openpyxl), do not widen the grid
+    (sheet(b'<row r="1"><c r="A1"><v>1</v></c><c r="XFD1" s="1"/></row>'
+           b'<row r="900000"><c r="B900000" s="1" t="n"></c></row>'), (1, 1)),
+    (sheet(b'<row r="3"><c r="B3" t="inlineStr"><is><t>x</t></is></c></row>'
+           b'<row r="7"><c r="D7"><f>SUM(B3)</f><v>0</v></c></row>'), (7, 4)),
+    # a comment between a cell and its value still makes it filled
+    (sheet(b'<row r="1"><c r="E9"><!-- note --><v>1</v></c></row>'), (9, 5)),
+    # a namespace prefix on every element
+    (sheet(b'<x:row r="2"><x:c r="F2"><x:v>1</x:v></x:c><x:c r="Z2" s="1"></x:c></x:row>', b"x:"), (2, 6)),
+    # cells without a reference follow each other, after empty ones too
+    (sheet(b"<row><c/><c/><c><v>1</v></c></row><row><c><v>2</v></c></row>"), (2, 3)),
+    (sheet(b'<row r="4"><c s="1"/><c t="s"><v>0</v></c></row>'), (4, 2)),
+]
+
+
+@pytest.mark.parametrize("xml, grid", SHEETS)
+@pytest.mark.parametrize("chunk", [7, 64, 1 << 16])
+def test_an_xlsx_sheet_is_counted_the_same_in_any_pieces_by_either_scan(xml, grid, chunk):
+    pieces = [xml[i:i + chunk] for i in range(0, len(xml), chunk)]
+    exact = file_safety.GridBudget("a.xlsx", SETTINGS)
+    file_safety._scan_xlsx_sheet(iter(pieces), exact)
+    assert (exact.rows, exact.columns) == grid
+    quick = file_safety.GridBudget("a.xlsx", SETTINGS)
+    if file_safety._scan_xlsx_sheet_quickly(iter(pieces), quick):   # False: cells without a reference
+        assert (quick.rows, quick.columns) == grid
+    assert check_file("a.xlsx", minimal_xlsx(xml), SETTINGS) == ("xlsx", [])
+
+
+def test_the_quick_scan_leaves_a_sheet_with_unreferenced_cells_to_the_exact_one():
+    rows = b"<row>" + b"<c><v>1</v></c>" * 250 + b"</row>"
+    assert not file_safety._scan_xlsx_sheet_quickly(iter([sheet(rows)]), file_safety.GridBudget("a", SETTINGS))
+    _, problems = check_file("a.xlsx", minimal_xlsx(sheet(rows)), SETTINGS)
+    assert [(p.params["reason"], p.params["tab"]) for p in problems] == [("too_many_columns", "Toiminta")]
+
+
+def test_one_cell_repeated_over_and_over_is_too_many_cells():
+    # a one-cell grid, but calamine holds every repetition before it builds the grid
+    settings = Settings(max_cells=1000)
+    xml = sheet(b'<row r="1">' + b'<c r="A1"><v>1</v></c>' * 2001 + b"</row>")
+    _, problems = check_file("a.xlsx", minimal_xlsx(xml), settings)
+    assert [(p.code, p.params["reason"]) for p in problems] == [("file_too_large", "too_many_cells")]
+
+
+@pytest.mark.parametrize("claim, reason", [
+    # calamine reserves room for uniqueCount strings before reading one: forty billion aborts it
+    (b"40000000000", "too_many_cells"),
+    (b"1", None),
+])
+def test_shared_strings_are_counted_as_claimed(claim, reason):
+    strings = b'<sst count="1" uniqueCount="' + claim + b'"><si><t>x</t></si></sst>'
+    data = minimal_xlsx(sheet(b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>'), strings)
+    _, problems = check_file("a.xlsx", data, SETTINGS)
+    assert [p.params["reason"] for p in problems] == ([reason] if reason else [])
+
+
+def xls_bytes(cells: dict[tuple[int, int], str]) -> bytes:
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("Toiminta")
+    for (row, column), value in cells.items():
+        sheet.write(row, column, value)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def xls_with_dimensions(last_row: int) -> bytes:
+    """An xls whose DIMENSIONS record (BIFF8, 14 bytes: first row, last row + 1, …) says `last_row`."""
+    data = bytearray(xls_bytes({(0, 0): "x", (1, 1): "y"}))
+    record = data.find(b"\x00\x02\x0e\x00")
+    struct.pack_into("<I", data, record + 8, last_row)
+    return bytes(data)
+
+
+def xls_with_looping_directory() -> bytes:
+    """An xls whose directory's sector chain points back at itself."""
+    data = bytearray(xls_bytes({(0, 0): "x"}))
+    size = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+    directory, fat = struct.unpack_from("<I", data, 0x30)[0], struct.unpack_from("<I", data, 0x4C)[0]
+    struct.pack_into("<I", data, (fat + 1) * size + directory * 4, directory)
+    return bytes(data)
+
+
+def xls_with_huge_fat_count() -> bytes:
+    data = bytearray(xls_bytes({(0, 0): "x"}))
+    struct.pack_into("<I", data, 0x2C, 0xFFFFFFF0)
+    return bytes(data)
+
+
+@pytest.mark.parametrize("make, expected", [
+    (lambda: xls_bytes({(0, 0): "x", (19_999, 3): "y"}), ("xls", None)),
+    # A1 and IV65536: 5.6 KB that calamine opens into a dense grid of 16.7 M cells (1 GB)
+    (lambda: xls_bytes({(0, 0): "x", (65_535, 255): "y"}), (None, ("file_too_large", "too_many_columns"))),
+    (lambda: xls_bytes({(0, 0): "x", (30_000, 1): "y"}), (None, ("file_too_large", "too_many_rows"))),
+    # a DIMENSIONS record claiming four billion rows makes calamine abort on its reservation
+    (lambda: xls_with_dimensions(0xFFFFFFF0), (None, ("unreadable_file", "damaged"))),
+    (lambda: xls_with_dimensions(65_536), ("xls", None)),
+    # a directory chain that loops makes calamine read it until memory runs out
+    (xls_with_looping_directory, (None, ("unreadable_file", "damaged"))),
+    (xls_with_huge_fat_count, (None, ("unreadable_file", "damaged"))),
+])
+def test_an_xls_is_counted_from_its_records_before_calamine_opens_it(make, expected):
+    file_type, problems = check_file("toiminta.xls", make(), SETTINGS)
+    code_reason = (problems[0].code, problems[0].params["reason"]) if problems else None
+    assert (file_type, code_reason) == expected
 
 
 def test_formatted_empty_cells_far_away_do_not_count(tmp_path):
@@ -345,8 +484,8 @@ def test_formatted_empty_cells_far_away_do_not_count(tmp_path):
     ("archive_bomb", {"reason": "ratio", "limit": 100}),
 ])
 def test_every_file_level_code_has_a_message_in_every_language(code, params, lang):
-    from data_sources.problems import Problem
     import i18n
+    from data_sources.problems import Problem
 
     message = Problem(code, value="toiminta.xlsx", params=params).message(lang)
     assert message != f"problem.{code}"
@@ -370,3 +509,14 @@ def test_reading_a_tiny_zip_bomb_stays_small(tmp_path):
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert peak < 5 * 1024 * 1024  # the 50 MB entry was never expanded
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+@pytest.mark.parametrize("reason", ["too_many_columns", "too_many_rows", "too_many_sheet_cells",
+                                    "too_many_cells", "too_many_lines"])
+def test_every_grid_limit_has_a_message_naming_the_limit(reason, lang):
+    problem = file_safety.grid_problem("toiminta.xlsx", reason, 20_000, "Toiminta")
+    message = problem.message(lang)
+    assert message != f"problem.{problem.code}" and "{" not in message
+    assert {"fi": "20\u00a0000", "sv": "20\u00a0000", "en": "20,000"}[lang] in message
+    assert ("Toiminta" in message) == (reason in ("too_many_columns", "too_many_sheet_cells"))

@@ -234,3 +234,61 @@ def test_an_xlsx_sent_with_a_csv_name_is_read_as_a_workbook(tmp_path):
     sheets, file_type, problems = read_path(path)
     assert (file_type, problems) == ("xlsx", [])
     assert sheets[0].rows[3][2] == "Päivämäärä"
+
+
+SMALL = Settings(max_rows=5, max_columns=4, max_sheet_cells=12, max_cells=12)
+
+
+@pytest.mark.parametrize("text, reason, limit", [
+    ("a;b;c;d\n1;2;3;4\n", None, None),
+    ("a;b;c;d;e\n", "too_many_columns", 4),
+    # every record is a row, a blank line too, and the grid is as wide as its widest record
+    ("a;b\n1;2\n\n\n\n\n", "too_many_rows", 5),
+    ("a;b;c;d\n1\n2\n3\n", "too_many_sheet_cells", 12),
+    # a line break inside a quoted cell is not a row, but each is a line fed to csv.reader
+    ('a;b\n"' + "\n" * 12 + '";1\n', "too_many_lines", 12),
+    ('a;b\n"' + "\n" * 10 + '";1\n', None, None),
+])
+def test_a_csv_is_refused_as_soon_as_its_records_pass_a_limit(text, reason, limit):
+    sheets, file_type, problems = read_file("toiminta.csv", text.encode(), SMALL)
+    if reason is None:
+        assert (file_type, problems) == ("csv", [])
+        assert sheets[0].rows[0][:2] == ["a", "b"]
+    else:
+        assert sheets == []
+        assert [(p.code, p.params["reason"], p.params["limit"], p.params["tab"]) for p in problems] == [
+            ("file_too_large", reason, limit, "toiminta")]
+
+
+def test_a_long_record_of_delimiters_is_refused_before_csv_makes_a_list_of_it():
+    import tracemalloc
+
+    data = b"a;b\n" + b";" * (8 * 1024 * 1024)
+    tracemalloc.start()
+    _, _, problems = read_file("toiminta.csv", data, SETTINGS)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert [(p.code, p.params["reason"]) for p in problems] == [("file_too_large", "too_many_columns")]
+    # the text twice, at most; csv.reader's list of 8 M fields would be 64 MB more
+    assert peak < 3 * len(data)
+
+
+def test_a_quoted_delimiter_does_not_count_as_a_column():
+    text = 'Huom;Lukumäärä\n"' + ";" * 50 + '";1\n'
+    sheets, _, problems = read_file("toiminta.csv", text.encode(), SMALL)
+    assert problems == []
+    assert sheets[0].rows[1] == [";" * 50, "1"]
+
+
+def test_a_workbook_is_counted_again_before_it_becomes_python_lists(tmp_path, monkeypatch):
+    # if the markup scan ever misses a cell, what calamine read is still held to the limits
+    from data_sources import file_safety
+
+    path = tmp_path / "toiminta.xlsx"
+    workbook = openpyxl.Workbook()
+    for row in range(1, 8):
+        workbook.active.cell(row=row, column=1, value=row)
+    workbook.save(path)
+    monkeypatch.setattr(file_safety, "_count_grids", lambda *args: None)
+    sheets, _, problems = read_file(path.name, path.read_bytes(), SMALL)
+    assert (sheets, [(p.code, p.params["reason"]) for p in problems]) == ([], [("file_too_large", "too_many_rows")])

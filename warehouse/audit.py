@@ -1,11 +1,21 @@
-"""The audit log: every accepted, refused, unchanged or rolled-back upload and registry change."""
+"""The audit log: every accepted, refused, unchanged or rolled-back upload and registry change.
+
+An event's details are small whatever the upload held: a file with a million unknown columns
+once wrote an 18 MB entry listing a million warning codes. Details longer than
+MAX_DETAILS_CHARS of JSON have their lists of repeated codes counted instead ({"unknown_column":
+1000000}), and whatever is still too long is replaced by its size; callers pass codes and
+counts, never cell values.
+"""
 
 import json
-from datetime import datetime, timezone
+from collections import Counter
+from datetime import UTC, datetime
+
+MAX_DETAILS_CHARS = 4096
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def record_event(cur, actor: str, action: str, *, org_code=None, upload_id=None,
@@ -14,6 +24,31 @@ def record_event(cur, actor: str, action: str, *, org_code=None, upload_id=None,
     cur.execute(
         "insert into audit_log (event_at, actor, action, org_code, upload_id, file_name, details)"
         " values (?, ?, ?, ?, ?, ?, ?)",
-        [now_utc(), actor, action, org_code, upload_id, file_name,
-         json.dumps(details or {}, ensure_ascii=False, default=str)],
+        [now_utc(), actor, action, org_code, upload_id, file_name, bounded_details(details)],
     )
+
+
+def bounded_details(details: dict | None) -> str:
+    """An event's details as JSON of at most MAX_DETAILS_CHARS characters."""
+    details = dict(details or {})
+    text = _json(details)
+    if len(text) <= MAX_DETAILS_CHARS:
+        return text
+    for key, value in details.items():
+        if isinstance(value, list) and all(isinstance(item, str) for item in value) \
+                and len(set(value)) < len(value):
+            details[key] = dict(sorted(Counter(value).items()))
+    text = _json(details)
+    # the largest values go first, until the rest fits
+    for key in sorted(details, key=lambda name: len(_json(details[name])), reverse=True):
+        if len(text) <= MAX_DETAILS_CHARS:
+            break
+        details[key] = {"omitted_chars": len(_json(details[key]))}
+        text = _json(details)
+    if len(text) > MAX_DETAILS_CHARS:   # a great many keys
+        text = _json({"omitted_chars": len(text)})
+    return text
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, default=str)
