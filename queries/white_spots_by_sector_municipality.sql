@@ -31,9 +31,10 @@ contacts as (
 ),
 
 municipalities as (
+    -- '?' is a row whose municipality was off the official list: no place to be a white spot
     select municipality from organisations_in_scope where municipality is not null
     union
-    select municipality from contacts where municipality is not null
+    select municipality from contacts where municipality is not null and municipality <> '?'
 ),
 
 sectors as (

@@ -13,6 +13,7 @@ import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
 import i18n
+from data_sources.values import municipality_label
 from queries.periods import (
     Period,
     last_complete_half_year,
@@ -218,6 +219,7 @@ def render_scope_pickers(lang: str, warehouse: Warehouse, version: int, role: st
     chosen_municipalities = sidebar.multiselect(
         i18n.t(lang, "filters.municipalities"), options["municipalities"],
         default=[m for m in _list_param("mun") if m in options["municipalities"]],
+        format_func=lambda name: municipality_label(name, lang),
         placeholder=i18n.t(lang, "filters.all"), key=f"{_STATE}_mun",
     )
     chosen_sectors = sidebar.multiselect(

@@ -8,6 +8,7 @@ upload or rollback, so a new upload is seen at once and old entries simply age o
 import pandas as pd
 import streamlit as st
 
+from data_sources.values import municipality_label
 from queries import run_query
 from queries.figures import compute_figures
 from queries.periods import Period
@@ -32,6 +33,12 @@ def figures(context: PageContext, period: Period | None = None) -> dict:
 
 
 def query(context: PageContext, name: str, period: Period | None = None, **extra) -> pd.DataFrame:
-    """A named query over the page's scope and `period` (default: the chosen period)."""
-    return _query(context.warehouse, context.warehouse.location, context.data_version, name,
-                  period or context.period, context.scope, tuple(sorted(extra.items())))
+    """A named query over the page's scope and `period` (default: the chosen period), with
+    municipalities as they read in the page's language (Åbo in Swedish, the unknown code
+    as "tuntematon kunta")."""
+    frame = _query(context.warehouse, context.warehouse.location, context.data_version, name,
+                   period or context.period, context.scope, tuple(sorted(extra.items())))
+    if "municipality" in frame.columns:
+        frame = frame.assign(municipality=[municipality_label(m, context.lang) if isinstance(m, str) else m
+                                           for m in frame["municipality"]])
+    return frame

@@ -3,6 +3,7 @@
 import pandas as pd
 
 import i18n
+from data_sources.values import UNKNOWN_MUNICIPALITY, municipality_label
 from data_sources.vocabulary import PUBLIC_SECTORS, STATUSES
 from i18n.formats import fmt_number
 from ui.context import PageContext
@@ -84,8 +85,10 @@ def capacity(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
 def white_spots(ctx: PageContext, spots: pd.DataFrame, activity: pd.DataFrame,
                 demand: pd.DataFrame) -> pd.DataFrame:
     """Every public sector × municipality in sight: sector_label, municipality, is_white, state_label, mark."""
+    # rows whose municipality was off the official list have no place on this map
+    unknown = municipality_label(UNKNOWN_MUNICIPALITY, ctx.lang)
     municipalities = sorted({m for m in pd.concat([spots["municipality"], activity["municipality"],
-                                                   demand["municipality"]]) if isinstance(m, str)})
+                                                   demand["municipality"]]) if isinstance(m, str) and m != unknown})
     white = set(zip(spots["sector"], spots["municipality"]))
     grid = [(sector, municipality) for sector in PUBLIC_SECTORS for municipality in municipalities]
     return pd.DataFrame({

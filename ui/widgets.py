@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import i18n
+from data_sources.values import municipality_label
 from i18n.formats import fmt_change, fmt_month, fmt_number, fmt_points, fmt_share
 from ui import data, narrative
 from ui.context import PageContext, organisation_names
@@ -20,7 +21,7 @@ def scope_label(ctx: PageContext) -> str:
         names = dict(organisation_names(ctx.warehouse, ctx.data_version))
         parts.append(", ".join(names.get(c, c) for c in scope.org_codes))
     if scope.municipalities:
-        parts.append(", ".join(scope.municipalities))
+        parts.append(", ".join(municipality_label(m, ctx.lang) for m in scope.municipalities))
     if scope.sectors:
         parts.append(", ".join(i18n.label(ctx.lang, "sector", s) for s in scope.sectors))
     return " · ".join(parts) if parts else ctx.t("common.whole_network")
