@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test demo bench browser-deps clean
+.PHONY: run test lint demo bench browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,11 @@ run: $(VENV)/.app-installed
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
 
 test: $(VENV)/.dev-installed browser-deps
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
 
 demo: $(VENV)/.app-installed
 	$(BIN)/python cli.py demo

@@ -18,18 +18,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import pandas as pd  # noqa: E402
-from python_calamine import CalamineWorkbook  # noqa: E402
+import pandas as pd
+from python_calamine import CalamineWorkbook
 
-from data_sources.intake import check_upload  # noqa: E402
-from data_sources.vocabulary import ACTIVITY_TYPES  # noqa: E402
-from demo.load import load_demo  # noqa: E402
-from demo.network import DEMO_ORGS, demo_workbooks, last_complete_month  # noqa: E402
-from queries.figures import compute_figures  # noqa: E402
-from queries.periods import last_complete_half_year  # noqa: E402
-from queries.scope import Scope  # noqa: E402
-from warehouse import Warehouse  # noqa: E402
-from warehouse.organisations import load_registry  # noqa: E402
+from data_sources.intake import check_upload
+from data_sources.vocabulary import ACTIVITY_TYPES
+from demo.load import load_demo
+from demo.network import DEMO_ORGS, demo_workbooks, last_complete_month
+from queries.figures import compute_figures
+from queries.periods import last_complete_half_year
+from queries.scope import Scope
+from warehouse import Warehouse
+from warehouse.organisations import load_registry
 
 TODAY = date.today()
 

@@ -13,7 +13,11 @@ import xlsxwriter
 
 import i18n
 from data_sources.vocabulary import (
-    ATTITUDE_STAGES, CODE_LISTS, MONTH_COLUMN, SHEET_COLUMNS, SHEETS,
+    ATTITUDE_STAGES,
+    CODE_LISTS,
+    MONTH_COLUMN,
+    SHEET_COLUMNS,
+    SHEETS,
 )
 
 # canonical column -> the code list (codes.toml section) its values come from

@@ -34,16 +34,33 @@ import pandas as pd
 import i18n
 from data_sources import vocabulary
 from data_sources.headers import (
-    REQUIRED_COLUMNS, YEAR_COLUMN, HeaderRow, contract_header, find_header_row, guess_sheet,
-    is_help_sheet, sheet_of_name,
+    REQUIRED_COLUMNS,
+    YEAR_COLUMN,
+    HeaderRow,
+    contract_header,
+    find_header_row,
+    guess_sheet,
+    is_help_sheet,
+    sheet_of_name,
 )
 from data_sources.organisations import Registry
 from data_sources.problems import Problem
 from data_sources.raw import RawSheet
 from data_sources.values import (
-    UNKNOWN_MUNICIPALITY, CellError, allowed_labels, cell_text, first_of_month, is_blank,
-    parse_attitude_stage, parse_count, parse_date, parse_decimal, parse_month_of_year, parse_year,
-    resolve_code, resolve_municipality,
+    UNKNOWN_MUNICIPALITY,
+    CellError,
+    allowed_labels,
+    cell_text,
+    first_of_month,
+    is_blank,
+    parse_attitude_stage,
+    parse_count,
+    parse_date,
+    parse_decimal,
+    parse_month_of_year,
+    parse_year,
+    resolve_code,
+    resolve_municipality,
 )
 
 _TOTALS = re.compile(r"(yhteensä|yht|summa|totalt|total|sum)(\b|\.)", re.IGNORECASE)
@@ -200,7 +217,7 @@ class TabReader:
     def read(self) -> TabResult:
         rows = self.data_rows()
         self.result.data_rows = len(rows)
-        for index, text in self.unknown.items():
+        for text in self.unknown.values():
             self.warn("unknown_column", None, text)
         if not rows:
             return self.result

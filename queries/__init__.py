@@ -61,7 +61,8 @@ def _bindable(value):
     return value
 
 
-def run_query(warehouse, name: str, *, period: Period | None = None, scope: Scope | None = None, **params) -> pd.DataFrame:
+def run_query(warehouse, name: str, *, period: Period | None = None, scope: Scope | None = None,
+              **params) -> pd.DataFrame:
     """Run queries/<name>.sql with bound parameters and return its rows.
 
     `period` fills $from_month/$to_month and `scope` fills $org_codes/$municipalities/

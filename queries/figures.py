@@ -49,7 +49,8 @@ def activity_figures(warehouse, period: Period, scope: Scope) -> dict:
     rated_rows = by_type[by_type["count_activities_with_feedback"] > 0]
     feedback = None
     if rated:
-        feedback = round(float((rated_rows["mean_feedback"] * rated_rows["count_activities_with_feedback"]).sum()) / rated, 2)
+        weighted = rated_rows["mean_feedback"] * rated_rows["count_activities_with_feedback"]
+        feedback = round(float(weighted.sum()) / rated, 2)
     return {
         "by_type": {row.activity_type: _int(row.count_activities) for row in by_type.itertuples()},
         "client_work": _int(groups.get("client_work", 0)),

@@ -282,7 +282,8 @@ def _figure_cells(figures: Mapping) -> tuple[dict, list, set]:
         ):
             if cell(("attitudes", name)):
                 equations.append((("attitudes", name), members))
-        if {("attitudes", "respondents"), ("attitudes", "sceptical"), ("attitudes", "curious_or_better")} <= set(values):
+        shares = {("attitudes", "respondents"), ("attitudes", "sceptical"), ("attitudes", "curious_or_better")}
+        if shares <= set(values):
             equations.append((("attitudes", "respondents"),
                               [("attitudes", "sceptical"), ("attitudes", "curious_or_better")]))
         for group in ("shift_basis", "previous"):

@@ -61,7 +61,8 @@ def insert_rows(warehouse: Warehouse, sheet: str, rows: list[dict], org_code: st
     with warehouse.transaction() as cur:
         if records:
             placeholders = ", ".join("?" for _ in columns)
-            cur.executemany(f"insert into {table} ({', '.join(columns)}) values ({placeholders})", records)
+            cur.executemany(f"insert into {table} ({', '.join(columns)}) values ({placeholders})",  # noqa: S608 — fixed names
+                            records)
         for org, period_month in sheet_months:
             cur.execute(
                 "delete from current_sheet_months where org_code = ? and sheet = ? and period_month = ?",

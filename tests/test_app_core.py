@@ -2,6 +2,7 @@
 
 import json
 import logging
+import re
 import tomllib
 from datetime import date
 from pathlib import Path
@@ -279,3 +280,12 @@ def test_a_failing_page_says_so_in_words_and_logs_the_detail(tmp_path, monkeypat
 def test_viewers_are_configured_to_see_no_error_details():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_the_data_contract_on_the_upload_page_is_a_section_not_a_second_title():
+    from ui.upload_views import contract_for_page
+
+    text = contract_for_page()
+    assert "What to send each month" in text
+    assert not re.search(r"^#{1,3} ", text, flags=re.M)     # the page keeps its one h1
+    assert not re.search(r"\]\((?!https?:)", text)           # no link to a file the app does not serve

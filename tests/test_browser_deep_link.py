@@ -13,10 +13,10 @@ import subprocess
 import sys
 
 import pytest
+from browser_support import ROOT, chromium_page, screenshot, streamlit_server, wait_for_app
 from playwright.sync_api import expect
 
 import i18n
-from browser_support import ROOT, chromium_page, screenshot, streamlit_server, wait_for_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

@@ -7,9 +7,9 @@ import sys
 from datetime import date
 
 import pytest
+from browser_support import ROOT, chromium_page, expect_tile, screenshot, streamlit_server, wait_for_app
 from playwright.sync_api import expect
 
-from browser_support import ROOT, chromium_page, expect_tile, screenshot, streamlit_server, wait_for_app
 from i18n.formats import fmt_number, fmt_share
 from queries.periods import last_complete_half_year
 

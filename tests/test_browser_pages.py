@@ -5,9 +5,9 @@ import subprocess
 import sys
 
 import pytest
+from browser_support import ROOT, chromium_page, screenshot, streamlit_server, wait_for_app
 
 import i18n
-from browser_support import ROOT, chromium_page, screenshot, streamlit_server, wait_for_app
 from demo.network import DEMO_ORGS
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -8,9 +8,9 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
+from browser_support import ROOT, chromium_page, expect_tile, screenshot, streamlit_server, wait_for_app
 from playwright.sync_api import expect
 
-from browser_support import ROOT, chromium_page, expect_tile, screenshot, streamlit_server, wait_for_app
 from i18n.formats import fmt_number
 from queries.periods import last_complete_half_year
 
@@ -105,7 +105,7 @@ def test_template_fill_upload_confirm_and_see_the_figures(app_url, tmp_path):
 def test_a_broken_file_says_what_to_fix(app_url):
     broken = ("Päivämäärä;Toimintamuoto;Lukumäärä\n"
               "1/2025;Vertaistukitapaaminen;12\n"
-              "31.13.2025;Vertaistukitapaaminen;n. 20\n").encode("utf-8")
+              "31.13.2025;Vertaistukitapaaminen;n. 20\n").encode()
     with chromium_page() as page:
         open_upload_page(page, app_url)
         choose_org(page, "Järjestö, jonka tiedot lähetät", "Kokeilu ry")
@@ -121,7 +121,8 @@ def test_a_broken_file_says_what_to_fix(app_url):
         problems = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
         rows = list(problems.active.iter_rows(values_only=True))
         assert rows[0][:4] == ("Laji", "Välilehti", "Rivi", "Sarake")
-        assert sorted((r[0], r[2], r[3]) for r in rows[1:]) == [("Virhe", "3", "Lukumäärä"), ("Virhe", "3", "Päivämäärä")]
+        assert sorted((r[0], r[2], r[3]) for r in rows[1:]) == [("Virhe", "3", "Lukumäärä"),
+                                                                ("Virhe", "3", "Päivämäärä")]
 
 
 @pytest.mark.parametrize("lang, words", [

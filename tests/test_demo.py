@@ -7,12 +7,27 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from data_sources.vocabulary import (
-    ACTIVITY_TYPES, ATTITUDE_STAGES, MEASUREMENT_POINTS, MONTH_COLUMN, PUBLIC_SECTORS, REASONS,
-    RESPONDENT_GROUPS, SCEPTICAL_STAGES, SECTORS, SHEET_COLUMNS, SHEETS, STATUSES,
-    UNDECIDED_STATUSES, UNMET_STATUSES,
+    ACTIVITY_TYPES,
+    ATTITUDE_STAGES,
+    MEASUREMENT_POINTS,
+    MONTH_COLUMN,
+    PUBLIC_SECTORS,
+    REASONS,
+    RESPONDENT_GROUPS,
+    SCEPTICAL_STAGES,
+    SECTORS,
+    SHEET_COLUMNS,
+    SHEETS,
+    STATUSES,
+    UNDECIDED_STATUSES,
+    UNMET_STATUSES,
 )
 from demo.network import (
-    DEMO_ORGS, demo_start_month, demo_workbooks, generate_network, last_complete_month,
+    DEMO_ORGS,
+    demo_start_month,
+    demo_workbooks,
+    generate_network,
+    last_complete_month,
     window_months,
 )
 
@@ -193,7 +208,7 @@ def test_some_public_sectors_are_white_spots():
 
 
 def test_capacity_is_one_row_a_month_with_active_at_most_trained(network):
-    for code, sheets in network.items():
+    for sheets in network.values():
         capacity = sheets["kapasiteetti"]
         assert capacity["capacity_month"].is_unique
         assert set(capacity["capacity_month"]) == set(sheets["toiminta"]["activity_month"])

@@ -3,8 +3,8 @@
 import json
 
 import pytest
-
 from helpers_warehouse import add_org, insert_rows, new_warehouse
+
 from queries.figures import compute_figures
 from queries.periods import parse_period
 from queries.scope import Scope

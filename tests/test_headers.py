@@ -5,8 +5,15 @@ import pytest
 import i18n
 from data_sources import vocabulary
 from data_sources.headers import (
-    YEAR_COLUMN, contract_header, find_header_row, guess_sheet, header_aliases, match_header,
-    match_month_header, normalise_header, sheet_of_name,
+    YEAR_COLUMN,
+    contract_header,
+    find_header_row,
+    guess_sheet,
+    header_aliases,
+    match_header,
+    match_month_header,
+    normalise_header,
+    sheet_of_name,
 )
 
 

@@ -9,7 +9,12 @@ from data_sources.problems import CheckedUpload, Problem
 from data_sources.vocabulary import SHEET_COLUMNS
 from warehouse import Warehouse
 from warehouse.ledger import (
-    RollbackError, UploadRefused, list_uploads, preview_upload, rollback_upload, store_upload,
+    RollbackError,
+    UploadRefused,
+    list_uploads,
+    preview_upload,
+    rollback_upload,
+    store_upload,
 )
 from warehouse.organisations import add_organisation
 

@@ -84,7 +84,8 @@ def test_a_count_with_no_data_says_so(lang, period, expected):
 
 
 @pytest.mark.parametrize("lang, period, expected", [
-    ("fi", "2025Q3", "Vertaistukitapaamisia oli heinä–syyskuu 2025 yhteensä 50, 25\u00a0% enemmän kuin edellisellä jaksolla."),
+    ("fi", "2025Q3",
+     "Vertaistukitapaamisia oli heinä–syyskuu 2025 yhteensä 50, 25\u00a0% enemmän kuin edellisellä jaksolla."),
     ("en", "2025", "There were 50 peer-support meetings in 2025, 25% more than in the previous period."),
     ("en", "2025-03", "There were 50 peer-support meetings in March 2025, 25% more than in the previous period."),
 ])

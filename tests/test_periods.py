@@ -3,7 +3,11 @@ from datetime import date
 import pytest
 
 from queries.periods import (
-    Period, last_complete_half_year, last_complete_month, parse_period, period_from_range,
+    Period,
+    last_complete_half_year,
+    last_complete_month,
+    parse_period,
+    period_from_range,
 )
 
 

@@ -5,8 +5,8 @@ from datetime import date
 
 import pandas as pd
 import pytest
-
 from helpers_warehouse import add_org, insert_rows, new_warehouse
+
 from queries import query_names, run_query
 from queries.periods import parse_period
 from queries.scope import Scope
@@ -392,7 +392,8 @@ def test_white_spots_by_sector_municipality(warehouse):
         # 13 months before the end of 2025H2: outside the 12-month window
         {"activity_month": "2024-11", "activity_type": "koulutus", "target_sector": "koulu", "municipality": "Turku"},
         # a third municipality known only from a row
-        {"activity_month": "2025-01", "activity_type": "koulutus", "target_sector": "sairaala", "municipality": "Raisio"},
+        {"activity_month": "2025-01", "activity_type": "koulutus", "target_sector": "sairaala",
+         "municipality": "Raisio"},
     ], org_code="org_a")
     insert_rows(warehouse, "kysynta", [
         {"received_month": "2025-12", "requesting_sector": "koulu", "status": "peruttu", "municipality": "Salo"},

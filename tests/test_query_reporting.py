@@ -4,8 +4,8 @@ from queries/reporting_by_organisation_month.sql."""
 from datetime import datetime
 
 import pytest
-
 from helpers_warehouse import add_org, insert_rows, month, new_warehouse
+
 from queries import run_query
 from queries.periods import parse_period
 from queries.scope import Scope

@@ -10,7 +10,11 @@ from python_calamine import CalamineWorkbook
 
 import i18n
 from data_sources.templates import (
-    CODE_COLUMNS, code_labels, filled_workbook, template_csv, template_workbook,
+    CODE_COLUMNS,
+    code_labels,
+    filled_workbook,
+    template_csv,
+    template_workbook,
 )
 from data_sources.vocabulary import ATTITUDE_STAGES, CODE_LISTS, MONTH_COLUMN, SHEET_COLUMNS, SHEETS
 

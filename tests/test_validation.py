@@ -176,7 +176,8 @@ def test_toiminta_cell_errors(cells, expected, hint_key):
      ("unknown_value", "kysynta", 2, "Tila", "Kesken")),
     (RawSheet("Kysyntä", [["Saapunut", "Pyytäjän sektori", "Tila", "Syy"]]), ["3/2025", "Poliisi", "Avoin", None],
      ("unknown_value", "kysynta", 2, "Pyytäjän sektori", "Poliisi")),
-    (RawSheet("Kysyntä", [["Saapunut", "Pyytäjän sektori", "Tila", "Syy"]]), ["3/2025", "Neuvola", "Toteutumatta", "Sairaus"],
+    (RawSheet("Kysyntä", [["Saapunut", "Pyytäjän sektori", "Tila", "Syy"]]),
+     ["3/2025", "Neuvola", "Toteutumatta", "Sairaus"],
      ("unknown_value", "kysynta", 2, "Syy", "Sairaus")),
     (RawSheet("Kapasiteetti", [["Kuukausi", "Koulutettuja", "Aktiivisia"]]), ["3/2025", 4, 5],
      ("out_of_range", "kapasiteetti", 2, "Aktiivisia", "5")),
@@ -273,7 +274,8 @@ def test_unknown_columns_are_warned_once_and_ignored():
 
 def test_recognised_header_cells_are_reported_with_spreadsheet_positions():
     _, _, _, header_cells = check(RawSheet("Kysyntä 2025", [
-        ["Kysyntä 2025"], [], [None, "Pvm", "Pyytäjän sektori", "Tila", "Puhelin"], [None, "3/2025", "Neuvola", "Avoin", None]]))
+        ["Kysyntä 2025"], [], [None, "Pvm", "Pyytäjän sektori", "Tila", "Puhelin"],
+        [None, "3/2025", "Neuvola", "Avoin", None]]))
     assert header_cells == {("Kysyntä 2025", 3, 2), ("Kysyntä 2025", 3, 3), ("Kysyntä 2025", 3, 4)}
 
 
@@ -749,7 +751,8 @@ def _all_kinds_of_problems():
                               ["Yhteensä"]]),
         RawSheet("Toiminta 2", [WIDE_HEADER, ["Muu", 1, 1, 1, 3]]),
         RawSheet("Kysyntä", [["Organisaatio", "Saapunut", "Pyytäjän sektori", "Tila"],
-                             ["Toinen ry", "3/2025", "Neuvola", "Toteutumatta"], ["Kolmas", "3/2025", "Neuvola", "Avoin"]]),
+                             ["Toinen ry", "3/2025", "Neuvola", "Toteutumatta"],
+                             ["Kolmas", "3/2025", "Neuvola", "Avoin"]]),
         locked={date(2025, 2, 1)})
     _, empty, _, _ = check(RawSheet("Toiminta", [TOIMINTA]))
     _, unknown, _, _ = check(RawSheet("Taul1", [["a"]]))

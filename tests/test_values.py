@@ -3,8 +3,18 @@ from datetime import date, datetime, time
 import pytest
 
 from data_sources.values import (
-    CellError, allowed_labels, cell_text, is_blank, parse_attitude_stage, parse_count, parse_date,
-    parse_decimal, parse_month_of_year, parse_year, resolve_code, resolve_municipality,
+    CellError,
+    allowed_labels,
+    cell_text,
+    is_blank,
+    parse_attitude_stage,
+    parse_count,
+    parse_date,
+    parse_decimal,
+    parse_month_of_year,
+    parse_year,
+    resolve_code,
+    resolve_municipality,
 )
 
 

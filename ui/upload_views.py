@@ -1,6 +1,7 @@
 """The pieces of the upload page: templates, the check of one file, its preview, history."""
 
 import hashlib
+import re
 from datetime import date
 from pathlib import Path
 
@@ -59,7 +60,16 @@ def render_contract(ctx: PageContext) -> None:
     """The data contract one click away: what the template asks, every accepted form,
     every refusal with its fix. It is the project's own text, so it is shown as Markdown."""
     with st.expander(ctx.t("upload.contract_title"), icon=":material/menu_book:"):
-        st.markdown(CONTRACT.read_text(encoding="utf-8"))
+        st.markdown(contract_for_page())
+
+
+def contract_for_page() -> str:
+    """The contract's Markdown with its headings three levels down, so that inside the page
+    it is a section of the page (the page keeps its one h1), and its links to the
+    repository's other documents as plain text (the app does not serve them)."""
+    text = CONTRACT.read_text(encoding="utf-8")
+    text = re.sub(r"^(#{1,3}) ", lambda m: "#" * min(len(m.group(1)) + 3, 6) + " ", text, flags=re.M)
+    return re.sub(r"\[([^\]]+)\]\((?!https?:)[^)]*\)", r"\1", text)
 
 
 def render_org_picker(ctx: PageContext) -> str | None:
@@ -217,10 +227,10 @@ def _render_refusal(ctx: PageContext, checked: CheckedUpload, key: str) -> None:
     st.markdown("\n".join(f"- {escape_markdown(p.message(ctx.lang))}" for p in checked.errors[:MAX_LISTED]))
     if len(checked.errors) > MAX_LISTED:
         st.caption(ctx.t("upload.more_problems", count=len(checked.errors) - MAX_LISTED))
-    st.markdown(f"**{i18n.t_count(ctx.lang, 'upload.errors_title', len(checked.errors), count=len(checked.errors))}**")
+    st.markdown(f"**{_counted(ctx, 'upload.errors_title', checked.errors)}**")
     st.dataframe(problems_table(ctx.lang, checked.errors), hide_index=True, width="stretch", key=f"{key}_errors")
     if checked.warnings:
-        st.markdown(f"**{i18n.t_count(ctx.lang, 'upload.warnings_title', len(checked.warnings), count=len(checked.warnings))}**")
+        st.markdown(f"**{_counted(ctx, 'upload.warnings_title', checked.warnings)}**")
         st.dataframe(problems_table(ctx.lang, checked.warnings), hide_index=True, width="stretch",
                      key=f"{key}_warnings")
     table = problems_table(ctx.lang, checked.errors + checked.warnings, with_kind=True)
@@ -229,11 +239,16 @@ def _render_refusal(ctx: PageContext, checked: CheckedUpload, key: str) -> None:
                        icon=":material/download:")
 
 
+def _counted(ctx: PageContext, key: str, problems: list) -> str:
+    """'Virheet (3)' / 'Virhe (1)'."""
+    return i18n.t_count(ctx.lang, key, len(problems), count=len(problems))
+
+
 def _render_warnings(ctx: PageContext, checked: CheckedUpload, key: str) -> None:
     if checked.warnings:
         st.warning(i18n.t_count(ctx.lang, "upload.warnings", len(checked.warnings), count=len(checked.warnings)),
                    icon=":material/info:")
-        st.markdown(f"**{i18n.t_count(ctx.lang, 'upload.warnings_title', len(checked.warnings), count=len(checked.warnings))}**")
+        st.markdown(f"**{_counted(ctx, 'upload.warnings_title', checked.warnings)}**")
         st.dataframe(problems_table(ctx.lang, checked.warnings), hide_index=True, width="stretch",
                      key=f"{key}_warnings")
 

@@ -14,8 +14,8 @@ from datetime import date, datetime
 import pandas as pd
 
 from data_sources.problems import CheckedUpload
-from data_sources.vocabulary import CODE_LISTS, MONTH_COLUMN, SHEET_COLUMNS
 from data_sources.values import UNKNOWN_MUNICIPALITY, resolve_municipality
+from data_sources.vocabulary import CODE_LISTS, MONTH_COLUMN, SHEET_COLUMNS
 
 FORMAT = "canonical-v1"
 # the code list each code column's values must come from, checked again on rebuild
