@@ -7,7 +7,12 @@ import pytest
 
 import i18n
 from data_sources.personal_data import (
-    HETU_CHECK_CHARS, detect_personal_data, find_hetu, find_phone, is_personal_header, mask_value,
+    HETU_CHECK_CHARS,
+    detect_personal_data,
+    find_hetu,
+    find_phone,
+    is_personal_header,
+    mask_value,
 )
 from data_sources.raw import RawSheet
 from data_sources.readers import read_file
@@ -220,7 +225,7 @@ def test_a_header_row_cell_is_a_personal_header_whatever_its_length(header):
 
 @pytest.mark.parametrize("header", LONG_HEADERS)
 def test_a_long_header_in_an_ignored_csv_column_is_refused(header):
-    data = f"Päivämäärä;Toimintamuoto;{header}\n3/2025;Muu;Matti Meikäläinen\n".encode("utf-8")
+    data = f"Päivämäärä;Toimintamuoto;{header}\n3/2025;Muu;Matti Meikäläinen\n".encode()
     sheets, _, problems = read_file("toiminta.csv", data, Settings())
     assert problems == []
     found = [(p.params["kind"], p.row, p.column) for p in detect_personal_data(sheets)]
