@@ -1,11 +1,13 @@
 """A new user's walk through every figures page, in a real Chromium against `streamlit run app.py`
 on the demo network: each page in Finnish, Swedish and English, then a filtered view's link."""
 
+import re
 import subprocess
 import sys
 
 import pytest
 from browser_support import ROOT, chromium_page, screenshot, streamlit_server, wait_for_app
+from playwright.sync_api import expect
 
 import i18n
 from demo.network import DEMO_ORGS
@@ -52,9 +54,9 @@ def visit(page, url: str) -> None:
     page.set_viewport_size({"width": WIDTH, "height": HEIGHT})
     page.goto(url)
     wait_for_app(page)
-    assert page.get_by_test_id("stException").count() == 0, page.get_by_test_id("stException").all_inner_texts()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
     # e.g. Streamlit's (English) "Page not found" over an unknown path; it makes the page inert
-    assert page.get_by_role("dialog").count() == 0, page.get_by_role("dialog").all_inner_texts()
+    expect(page.get_by_role("dialog")).to_have_count(0)
 
 
 def labelled(page, test_id: str, label: str):
@@ -63,19 +65,19 @@ def labelled(page, test_id: str, label: str):
         has=page.get_by_test_id("stWidgetLabel").get_by_text(label, exact=True))
 
 
-def selected_option(page, label: str) -> str:
-    return labelled(page, "stSelectbox", label).get_by_role("combobox").input_value()
+def expect_selected(page, label: str, option: str) -> None:
+    expect(labelled(page, "stSelectbox", label).get_by_role("combobox")).to_have_value(option)
 
 
-def chips(page, label: str) -> list[str]:
-    return labelled(page, "stMultiSelect", label).locator("[data-tag] span[title]").all_inner_texts()
+def expect_chips(page, label: str, options: list[str]) -> None:
+    expect(labelled(page, "stMultiSelect", label).locator("[data-tag] span[title]")).to_have_text(options)
 
 
 def choose(page, label: str, option: str) -> None:
     labelled(page, "stSelectbox", label).click()
     page.get_by_role("option", name=option, exact=True).click()
     wait_for_app(page)
-    assert selected_option(page, label) == option
+    expect_selected(page, label, option)
 
 
 def add_chip(page, label: str, option: str) -> None:
@@ -83,7 +85,7 @@ def add_chip(page, label: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
     page.keyboard.press("Escape")
     wait_for_app(page)
-    assert option in chips(page, label)
+    expect(labelled(page, "stMultiSelect", label).locator("[data-tag] span[title]", has_text=option)).to_have_count(1)
 
 
 def opening_sentence(page) -> str:
@@ -126,35 +128,36 @@ def test_every_figures_page_in_every_language(app_url, browser_page, page_key, l
     visit(page, f"{app_url}/{PATHS[page_key]}?lang={lang}")
     main = page.get_by_test_id("stMain")
 
-    assert main.locator("h1").all_inner_texts() == [i18n.t(lang, f"nav.{page_key}")]
+    expect(main.locator("h1")).to_have_text([i18n.t(lang, f"nav.{page_key}")])
 
     charts = main.get_by_test_id("stVegaLiteChart")
     show_data = i18n.t(lang, "common.show_data")
     expanders = main.get_by_test_id("stExpander").filter(
         has=page.locator("summary").get_by_text(show_data, exact=True))
-    assert charts.count() == len(CHART_TITLES[page_key])
-    assert expanders.count() == charts.count()  # every chart can be read as a table
-    assert main.get_by_test_id("stExpander").count() == expanders.count()  # all in this language
+    expect(charts).to_have_count(len(CHART_TITLES[page_key]))
+    expect(expanders).to_have_count(len(CHART_TITLES[page_key]))  # every chart can be read as a table
+    expect(main.get_by_test_id("stExpander")).to_have_count(len(CHART_TITLES[page_key]))  # all in this language
 
     titles = []
     for chart in charts.all():
         box = chart.bounding_box()
         assert box is not None and box["height"] >= MIN_CHART_HEIGHT, (page_key, lang, box)
         drawing = chart.locator("svg.marks, canvas").first
-        drawing.wait_for(state="visible")
+        expect(drawing).to_be_visible()
         assert drawing.bounding_box()["height"] >= MIN_CHART_HEIGHT, (page_key, lang)
         # this Streamlit's vega-embed draws SVG, so the title is text in the page
+        expect(chart.locator(".role-title-text").first).to_be_attached()
         titles.append(" ".join(chart.locator(".role-title-text").all_text_contents()).strip())
     assert titles == [i18n.t(lang, key) for key in CHART_TITLES[page_key]]
 
     first = expanders.first
     table = first.get_by_test_id("stDataFrame")
-    assert not table.is_visible()  # closed until the user opens it
+    expect(table).not_to_be_visible()  # closed until the user opens it
     first.locator("summary").click()
-    table.wait_for(state="visible")
+    expect(table).to_be_visible()
     settled_height(first)
     assert table.bounding_box()["height"] > 0
-    assert page.get_by_test_id("stException").count() == 0
+    expect(page.get_by_test_id("stException")).to_have_count(0)
 
     screenshot_whole_page(page, f"{page_key}_{lang}")
 
@@ -168,35 +171,38 @@ def test_a_copied_link_reopens_the_same_filtered_view(app_url, browser_page):
     sector_name = i18n.label("fi", "sector", "neuvola")
 
     visit(page, f"{app_url}/activity?lang=fi")
+    expect_selected(page, kind_label, t("filters.kind_half"))
     unfiltered = opening_sentence(page)
-    assert selected_option(page, kind_label) == t("filters.kind_half")
 
     choose(page, kind_label, t("filters.kind_quarter"))
     # the second quarter on offer, by its visible text, as a user would pick it
     labelled(page, "stSelectbox", period_label).click()
+    expect(page.get_by_role("option").nth(1)).to_be_visible()   # at least two quarters on offer
     quarters = page.get_by_role("option").all_inner_texts()
     page.keyboard.press("Escape")
-    assert len(quarters) >= 2
     choose(page, period_label, quarters[1])
     add_chip(page, orgs_label, org_name)
     add_chip(page, sectors_label, sector_name)
+    # the run that shows the last filter also writes it into the URL
+    expect(page).to_have_url(re.compile(r"period=.*org=demo_majakka.*sector=neuvola"))
+    wait_for_app(page)
+    # the filters changed what the page says
+    expect(page.get_by_test_id("stMain").get_by_test_id("stMarkdown").first).not_to_have_text(unfiltered)
     filtered = opening_sentence(page)
-    assert filtered and filtered != unfiltered  # the filters changed what the page says
     link = page.url
-    assert "org=demo_majakka" in link and "sector=neuvola" in link and "period=" in link
     screenshot_whole_page(page, "activity_filtered_fi")
 
     fresh = page.context.browser.new_page(viewport={"width": WIDTH, "height": HEIGHT})  # a new context
     try:
         fresh.set_default_timeout(30_000)
         visit(fresh, link)
-        assert fresh.get_by_test_id("stMain").locator("h1").all_inner_texts() == [t("nav.activity")]
-        assert selected_option(fresh, kind_label) == t("filters.kind_quarter")
-        assert selected_option(fresh, period_label) == quarters[1]
-        assert chips(fresh, orgs_label) == [org_name]
-        assert chips(fresh, mun_label) == []
-        assert chips(fresh, sectors_label) == [sector_name]
-        assert opening_sentence(fresh) == filtered
+        expect(fresh.get_by_test_id("stMain").locator("h1")).to_have_text([t("nav.activity")])
+        expect_selected(fresh, kind_label, t("filters.kind_quarter"))
+        expect_selected(fresh, period_label, quarters[1])
+        expect_chips(fresh, orgs_label, [org_name])
+        expect_chips(fresh, mun_label, [])
+        expect_chips(fresh, sectors_label, [sector_name])
+        expect(fresh.get_by_test_id("stMain").get_by_test_id("stMarkdown").first).to_have_text(filtered)
         screenshot_whole_page(fresh, "activity_filtered_reopened_fi")
     finally:
         fresh.context.close()
