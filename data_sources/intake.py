@@ -1,11 +1,12 @@
 """One call from uploaded bytes to a checked upload: read the file, check it against the
-data contract, registry and locks, and look for personal data in every cell."""
+data contract, registry and locks, and look for personal data in its name, in every cell and
+in every other text it carries (data_sources/file_texts.py)."""
 
 import hashlib
 from datetime import date
 
 from data_sources.organisations import Registry
-from data_sources.problems import CheckedUpload
+from data_sources.problems import CheckedUpload, Problem
 from data_sources.validation import validate_sheets
 from settings import Settings, load_settings
 
@@ -14,26 +15,41 @@ def check_upload(file_name: str, data: bytes, *, registry: Registry, uploader_or
                  locked_months: set = frozenset(), today: date | None = None,
                  settings: Settings | None = None) -> CheckedUpload:
     """Read and validate a file; stores nothing. `sheets` holds what was parsed even when
-    there are errors, and the caller stores it only when the upload is ok."""
+    there are errors, and the caller stores it only when the upload is ok.
+
+    The texts outside the cells (comments, properties, …) are only ever scanned, never
+    kept: the guard reads them one at a time and remembers nothing of them but its findings,
+    masked."""
     # imported here so that this module (and the warehouse) import before the readers exist
-    from data_sources.personal_data import detect_personal_data
+    from data_sources.file_safety import LimitExceeded
+    from data_sources.file_texts import UnsafeMarkup, file_texts
+    from data_sources.personal_data import PersonalDataGuard
     from data_sources.readers import read_file
 
     settings = settings or load_settings()
     today = today or date.today()
     content_hash = hashlib.sha256(data).hexdigest()
+    guard = PersonalDataGuard()
+    guard.scan_file_name(file_name)   # refused whether or not the file can be read
     raw_sheets, file_type, file_problems = read_file(file_name, data, settings)
     checked = CheckedUpload(file_name=file_name, content_hash=content_hash, file_type=file_type or "",
                             errors=[p for p in file_problems if p.is_error],
                             warnings=[p for p in file_problems if not p.is_error])
     if checked.errors:   # a file that cannot be read safely is not looked into
+        checked.errors = guard.problems + checked.errors
         return checked
     sheets, errors, warnings, header_cells = validate_sheets(
         raw_sheets, registry=registry, uploader_org=uploader_org, locked_months=set(locked_months),
         today=today, future_days=settings.future_days,
     )
-    personal = detect_personal_data(raw_sheets, header_cells)
+    guard.scan_sheets(raw_sheets, header_cells)
+    try:
+        guard.scan_texts(file_texts(file_name, data, file_type, settings))
+    except LimitExceeded as exceeded:
+        errors.append(exceeded.problem)
+    except UnsafeMarkup:
+        errors.append(Problem("unreadable_file", value=file_name, params={"reason": "damaged"}))
     checked.sheets = sheets
-    checked.errors += errors + [p for p in personal if p.is_error]
-    checked.warnings += warnings + [p for p in personal if not p.is_error]
+    checked.errors += errors + [p for p in guard.problems if p.is_error]
+    checked.warnings += warnings + [p for p in guard.problems if not p.is_error]
     return checked

@@ -16,7 +16,8 @@ ERROR_CODES = (
     "negative_number", "out_of_range", "unknown_value", "unknown_org", "wrong_org",
     "personal_data", "locked_period",
 )
-WARNING_CODES = ("unknown_column", "missing_reason", "unknown_municipality", "totals_row_skipped")
+WARNING_CODES = ("unknown_column", "missing_reason", "unknown_municipality", "totals_row_skipped",
+                 "possible_name", "possible_address")
 
 
 @dataclass(frozen=True)
