@@ -22,7 +22,7 @@ def check_upload(file_name: str, data: bytes, *, registry: Registry, uploader_or
     masked."""
     # imported here so that this module (and the warehouse) import before the readers exist
     from data_sources.file_safety import LimitExceeded
-    from data_sources.file_texts import UnsafeMarkup, file_texts
+    from data_sources.file_texts import file_texts
     from data_sources.personal_data import PersonalDataGuard
     from data_sources.readers import read_file
 
@@ -47,7 +47,8 @@ def check_upload(file_name: str, data: bytes, *, registry: Registry, uploader_or
         guard.scan_texts(file_texts(file_name, data, file_type, settings))
     except LimitExceeded as exceeded:
         errors.append(exceeded.problem)
-    except UnsafeMarkup:
+    except Exception:   # UnsafeMarkup (entity declarations), or a part no reader expected
+        # a file whose texts cannot be read to the end is not known to be free of personal data
         errors.append(Problem("unreadable_file", value=file_name, params={"reason": "damaged"}))
     checked.sheets = sheets
     checked.errors += errors + [p for p in guard.problems if p.is_error]

@@ -223,6 +223,10 @@ _BUSINESS_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2)
 _IBAN = re.compile(
     rf"(?<![^\W_])[A-Z]{{2}}\d{{2}}(?:{_SPACE}?[A-Z0-9]{{4}}){{2,7}}(?:{_SPACE}?[A-Z0-9]{{1,3}})?(?![^\W_])",
     re.IGNORECASE)
+# A GUID (the ids Office gives sheets, tables and comments: {4E5C1B4C-0401-2345-...}) is no
+# identity code and no phone number, whatever its digits happen to be.
+_GUID = re.compile(r"(?<![0-9A-Fa-f-])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}"
+                   r"(?![0-9A-Fa-f-])")
 # A mobile number typed into a number cell loses its leading zero: 401234567 is 040 123 4567.
 _BARE_MOBILE = re.compile(r"\A(?:4[0-6]|50)\d{7}\Z|\A358(?:4[0-6]|50)\d{6,7}\Z")
 
@@ -440,15 +444,19 @@ def _scan(text: str) -> tuple[tuple[str, str], ...]:
     digits = _digit_count(text)
     found = []
     hetus = []
+    if digits >= 7 and "-" in text:
+        text_as_written, text = text, _GUID.sub(lambda guid: " " * len(guid.group()), text)
+    else:
+        text_as_written = text
     if digits >= 9:
         searched = text.translate(_NORMALISE)   # same length: spans are spans of `text` too
         hetus = [match.span() for match in _HETU.finditer(searched) if _is_valid_hetu(match)]
-        found += [("hetu", text[start:end]) for start, end in hetus]
+        found += [("hetu", text_as_written[start:end]) for start, end in hetus]
     emails = _email_spans(_blank(text, hetus)) if _might_hold_email(text) else []
-    found += [("email", text[start:end]) for start, end in emails]
+    found += [("email", text_as_written[start:end]) for start, end in emails]
     if digits >= 7:
         searched = _blank(text.translate(_NORMALISE), hetus + emails)
-        found += [("phone", text[start:end]) for start, end in _phone_spans(searched)]
+        found += [("phone", text_as_written[start:end]) for start, end in _phone_spans(searched)]
     return tuple(found)
 
 

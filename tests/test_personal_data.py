@@ -217,6 +217,8 @@ def test_a_mobile_number_that_lost_its_leading_zero_in_a_number_cell_is_found(nu
     "0112038-9", "Y-tunnus 0112038-9", "FI21 1234 5600 0007 85", "FI7840551234567892",
     "FI78 4055 1234 5678 92", "20100 Turku", "00100 Helsinki", "PL 123, 00101 Helsinki",
     "1 234,50 €", "12 345 678,90 EUR", "klo 9.00–16.00", "1.–31.3.2025", "ma–pe 8–16",
+    # the ids Office gives sheets and comments, whatever their digits
+    "{13A40400-0401-2345-6789-0BCDEF012345}", "{AB150387-1234-5678-9ABC-DEF012345678}",
     12, 12.5, 2025, 12345678, 0, -3, 1.5e9, True,
     datetime.date(2025, 3, 14), datetime.datetime(1952, 10, 13), datetime.time(9, 30),
 ])
