@@ -107,6 +107,11 @@ CONTENT_CASES = [
      2, "Kunta", "aurinko", ()),
     ("totals_row_skipped", "Toiminta", [TOIMINTA, [datetime(2025, 1, 1), "Muu", 1], ["Yhteensä", None, 1]],
      3, None, "aurinko", ()),
+    ("possible_name", "Toiminta", [TOIMINTA + ["Huomiot"], [datetime(2025, 1, 1), "Muu", 1, "Matti Virtanen kävi"]],
+     2, "Huomiot", "aurinko", ()),
+    ("possible_address", "Toiminta", [TOIMINTA + ["Huomiot"],
+                                      [datetime(2025, 1, 1), "Muu", 1, "tavattiin Aurakatu 5 B 12"]],
+     2, "Huomiot", "aurinko", ()),
 ]
 
 
