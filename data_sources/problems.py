@@ -14,10 +14,10 @@ ERROR_CODES = (
     "unreadable_file", "unsupported_type", "file_too_large", "archive_bomb", "empty_file",
     "no_known_sheet", "missing_column", "bad_date", "future_date", "bad_number",
     "negative_number", "out_of_range", "unknown_value", "unknown_org", "wrong_org",
-    "personal_data", "locked_period",
+    "personal_data", "locked_period", "more_errors",
 )
 WARNING_CODES = ("unknown_column", "missing_reason", "unknown_municipality", "totals_row_skipped",
-                 "possible_name", "possible_address")
+                 "possible_name", "possible_address", "more_warnings")
 
 
 @dataclass(frozen=True)

@@ -146,12 +146,28 @@ def make_problem(code: str, *, sheet: str | None = None, tab: str = "", row: int
     )
 
 
+# A file is answered with at most this many problems of each kind, and a count of the rest:
+# making and masking a problem costs far more than checking a cell, and no one reads the
+# 20,000th line of a list (a 20,000-row file wrong in every row took 22 s to answer).
+MAX_LISTED_PROBLEMS = 500
+
+
 @dataclass
 class CheckContext:
     registry: Registry
     uploader_org: str | None
     locked: set[date]
     latest: date                        # the last date that is not "in the future"
+    listed: dict[str, int] = field(default_factory=lambda: {"errors": 0, "warnings": 0})
+    left_out: dict[str, int] = field(default_factory=lambda: {"errors": 0, "warnings": 0})
+
+    def may_list(self, kind: str) -> bool:
+        """Whether one more problem of `kind` ("errors", "warnings") is listed; else it is counted."""
+        if self.listed[kind] >= MAX_LISTED_PROBLEMS:
+            self.left_out[kind] += 1
+            return False
+        self.listed[kind] += 1
+        return True
 
 
 @dataclass
@@ -187,12 +203,16 @@ class TabReader:
 
     def error(self, code: str, row: int | None, column: str | None, value=None,
               hint: str | None = None, **hint_params) -> None:
+        self.row_errors += 1
+        if not self.context.may_list("errors"):
+            return
         self.result.errors.append(make_problem(
             code, sheet=self.sheet, tab=self.raw.name, row=row, column=column, value=value,
             hint=hint, **hint_params))
-        self.row_errors += 1
 
     def warn(self, code: str, row: int | None, column: str | None, value=None) -> None:
+        if not self.context.may_list("warnings"):
+            return
         self.result.warnings.append(make_problem(
             code, sheet=self.sheet, tab=self.raw.name, row=row, column=column, value=value))
 
@@ -565,5 +585,15 @@ def validate_sheets(raw_sheets: list[RawSheet], *, registry: Registry, uploader_
         errors.append(make_problem("no_known_sheet"))
     elif not data_rows:
         errors.append(make_problem("empty_file"))
+    if context.left_out["errors"]:
+        errors.append(_left_out("more_errors", context.left_out["errors"]))
+    if context.left_out["warnings"]:
+        warnings.append(_left_out("more_warnings", context.left_out["warnings"]))
     frames = {sheet: _frame(sheet, rows) for sheet, rows in records.items() if rows}
     return frames, errors, warnings, header_cells
+
+
+def _left_out(code: str, count: int) -> Problem:
+    """The one line that stands for the problems past MAX_LISTED_PROBLEMS."""
+    return Problem(code, params={"count": count, "limit": MAX_LISTED_PROBLEMS, "tab": "",
+                                 "hint": hint_texts(None), "hint_key": None})

@@ -107,6 +107,11 @@ CONTENT_CASES = [
      2, "Kunta", "aurinko", ()),
     ("totals_row_skipped", "Toiminta", [TOIMINTA, [datetime(2025, 1, 1), "Muu", 1], ["Yhteensä", None, 1]],
      3, None, "aurinko", ()),
+    # past 500 listed problems of a kind, the rest are one counted line (no row of its own)
+    ("more_errors", "Toiminta", [TOIMINTA] + [[datetime(2025, 1, 1), "Muu", "noin 3"]] * 503,
+     None, None, "aurinko", ()),
+    ("more_warnings", "Kysyntä", [KYSYNTA] + [[datetime(2025, 1, 1), "Neuvola", "Toteutunut", None, "Atlantis"]] * 502,
+     None, None, "aurinko", ()),
     ("possible_name", "Toiminta", [TOIMINTA + ["Huomiot"], [datetime(2025, 1, 1), "Muu", 1, "Matti Virtanen kävi"]],
      2, "Huomiot", "aurinko", ()),
     ("possible_address", "Toiminta", [TOIMINTA + ["Huomiot"],
@@ -198,3 +203,14 @@ def test_the_same_month_on_two_tabs_is_refused_in_plain_words():
     assert (problem.code, problem.row) == ("bad_date", 2)
     assert problem.message("fi").startswith("Välilehden ”Toiminta (2)” rivillä 2: Kuukausi 1/2025 on jo välilehdellä")
     assert "not recognised as a date" not in problem.message("en")
+
+
+@pytest.mark.parametrize("rows, listed, counted", [(500, 500, None), (501, 500, 1), (2000, 500, 1500)])
+def test_a_file_lists_at_most_500_problems_and_counts_the_rest(rows, listed, counted):
+    data = ("Päivämäärä;Toimintamuoto;Lukumäärä\n" + "1/2025;Muu;noin 3\n" * rows).encode()
+    checked = check("toiminta.csv", data, org="aurinko", locked=())
+    assert len([p for p in checked.errors if p.code == "bad_number"]) == listed
+    more = [p for p in checked.errors if p.code == "more_errors"]
+    assert [p.params["count"] for p in more] == ([] if counted is None else [counted])
+    if more:
+        assert more[0].message("fi").startswith(f"Tiedostossa on lisäksi {counted} muuta korjattavaa kohtaa")

@@ -20,7 +20,7 @@ TODAY = date(2025, 6, 15)          # with 31 days: the last accepted date is 16.
 OWN_CODES = ("empty_file", "no_known_sheet", "missing_column", "bad_date", "future_date", "bad_number",
              "negative_number", "out_of_range", "unknown_value", "unknown_org", "wrong_org",
              "locked_period", "unknown_column", "missing_reason", "unknown_municipality",
-             "totals_row_skipped")
+             "totals_row_skipped", "more_errors", "more_warnings")
 
 
 def check(*sheets, uploader="esim", locked=(), today=TODAY):
@@ -756,7 +756,11 @@ def _all_kinds_of_problems():
         locked={date(2025, 2, 1)})
     _, empty, _, _ = check(RawSheet("Toiminta", [TOIMINTA]))
     _, unknown, _, _ = check(RawSheet("Taul1", [["a"]]))
-    return errors + warnings + empty + unknown
+    _, many, many_warnings, _ = check(RawSheet("Kysyntä", [["Saapunut", "Pyytäjän sektori", "Tila", "Kunta"]]
+                                               + [["3/2025", "Neuvola", "Avoin", "Narnia"]] * 501
+                                               + [["3/2025", "Poliisi", "Avoin", None]] * 501))
+    left_out = [p for p in many + many_warnings if p.code.startswith("more_")]
+    return errors + warnings + empty + unknown + left_out
 
 
 def test_the_check_produces_every_owned_code():
