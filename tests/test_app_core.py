@@ -289,3 +289,7 @@ def test_the_data_contract_on_the_upload_page_is_a_section_not_a_second_title():
     assert "What to send each month" in text
     assert not re.search(r"^#{1,3} ", text, flags=re.M)     # the page keeps its one h1
     assert not re.search(r"\]\((?!https?:)", text)           # no link to a file the app does not serve
+    # no example in it is a valid identity code (the guard's own examples are masked)
+    from data_sources.personal_data import find_hetu
+
+    assert [line for line in text.splitlines() if find_hetu(line)] == []

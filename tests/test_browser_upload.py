@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
-from browser_support import ROOT, chromium_page, expect_tile, screenshot, streamlit_server, wait_for_app
+from browser_support import ARTIFACTS, ROOT, chromium_page, expect_tile, screenshot, streamlit_server, wait_for_app
 from playwright.sync_api import expect
 
 from i18n.formats import fmt_number
@@ -156,3 +156,5 @@ def test_the_preview_of_a_corrected_resend_shows_before_and_after(app_url, lang,
         expect(grid).to_contain_text(words["mark"])
         expect(grid).to_contain_text(f"ensin-{lang}.csv")
         screenshot(page, f"upload_resend_preview_{lang}")
+        grid.scroll_into_view_if_needed()
+        grid.screenshot(path=str(ARTIFACTS / f"upload_resend_preview_table_{lang}.png"))

@@ -84,7 +84,8 @@ def test_xlsx_from_another_organisation_is_refused():
 
 
 def test_personal_data_is_added_to_the_errors_but_recognised_headers_are_spared():
-    data = ("Organisaation nimi;Päivämäärä;Toimintamuoto;Yhteyshenkilö\n"
+    # "Organisaation nimi" names an organisation (spared); "Lisätieto" is an unknown column
+    data = ("Organisaation nimi;Päivämäärä;Toimintamuoto;Lisätieto\n"
             "Esimerkki ry;3/2025;Muu;maija.meikalainen@example.fi\n").encode()
     checked = check("toiminta.csv", data)
     assert [(p.code, p.row) for p in checked.errors] == [("personal_data", 2)]
