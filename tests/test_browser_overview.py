@@ -44,7 +44,9 @@ def app_url(demo_db, half_year_figures):
 
 
 def choose(page, label: str, option: str) -> None:
-    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    expect(box).to_have_count(1)   # a stale copy lingers beside the new one until a rerun ends
+    box.click()
     page.get_by_role("option", name=option, exact=True).click()
     wait_for_app(page)
 

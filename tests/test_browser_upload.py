@@ -50,7 +50,9 @@ def open_upload_page(page, app_url: str) -> None:
 
 
 def choose_org(page, label: str, name: str) -> None:
-    page.get_by_test_id("stSelectbox").filter(has_text=label).click()
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    expect(box).to_have_count(1)   # a stale copy lingers beside the new one until a rerun ends
+    box.click()
     page.get_by_role("option", name=name, exact=True).click()
     wait_for_app(page)
 
