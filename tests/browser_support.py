@@ -83,6 +83,17 @@ def wait_for_app(page) -> None:
     expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=90_000)
 
 
+def choose(page, label: str, option: str) -> None:
+    """Pick `option` in the selectbox labelled `label`, as a user would."""
+    from playwright.sync_api import expect
+
+    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    expect(box).to_have_count(1)   # a stale copy lingers beside the new one until a rerun ends
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_for_app(page)
+
+
 def expect_tile(page, label: str, value: str) -> None:
     """The Overview tile `label` shows `value` (waiting for the page to settle on it)."""
     from playwright.sync_api import expect

@@ -1,6 +1,7 @@
 """Waiting for Streamlit in a real browser with Playwright's expect(), which retries until its
 condition holds (or times out): no fixed sleeps, no counting the moment after an action."""
 
+from browser_support import wait_for_app
 from playwright.sync_api import expect
 
 import i18n
@@ -10,9 +11,7 @@ RUN_TIMEOUT = 90_000  # ms; a first run on a cold server reads the warehouse and
 
 def finished_run(page) -> None:
     """Connected, and the script's run has ended (all its elements have been sent)."""
-    app = page.get_by_test_id("stApp")
-    expect(app).to_have_attribute("data-test-connection-state", "CONNECTED")
-    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=RUN_TIMEOUT)
+    wait_for_app(page)
 
 
 def open_page(page, url: str, page_key: str, lang: str = "fi") -> None:

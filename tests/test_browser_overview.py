@@ -7,7 +7,7 @@ import sys
 from datetime import date
 
 import pytest
-from browser_support import ROOT, chromium_page, expect_tile, screenshot, streamlit_server, wait_for_app
+from browser_support import ROOT, choose, chromium_page, expect_tile, screenshot, streamlit_server, wait_for_app
 from playwright.sync_api import expect
 
 from i18n.formats import fmt_number, fmt_share
@@ -41,14 +41,6 @@ def half_year_figures(demo_db):
 def app_url(demo_db, half_year_figures):
     with streamlit_server(demo_db) as url:
         yield url
-
-
-def choose(page, label: str, option: str) -> None:
-    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
-    expect(box).to_have_count(1)   # a stale copy lingers beside the new one until a rerun ends
-    box.click()
-    page.get_by_role("option", name=option, exact=True).click()
-    wait_for_app(page)
 
 
 def test_overview_shows_the_cli_figures_and_switches_language(app_url, half_year_figures):

@@ -8,7 +8,16 @@ from datetime import date, datetime
 
 import openpyxl
 import pytest
-from browser_support import ARTIFACTS, ROOT, chromium_page, expect_tile, screenshot, streamlit_server, wait_for_app
+from browser_support import (
+    ARTIFACTS,
+    ROOT,
+    choose,
+    chromium_page,
+    expect_tile,
+    screenshot,
+    streamlit_server,
+    wait_for_app,
+)
 from playwright.sync_api import expect
 
 from i18n.formats import fmt_number
@@ -49,14 +58,6 @@ def open_upload_page(page, app_url: str) -> None:
     wait_for_app(page)
 
 
-def choose_org(page, label: str, name: str) -> None:
-    box = page.get_by_test_id("stSelectbox").filter(has_text=label)
-    expect(box).to_have_count(1)   # a stale copy lingers beside the new one until a rerun ends
-    box.click()
-    page.get_by_role("option", name=name, exact=True).click()
-    wait_for_app(page)
-
-
 def upload(page, name: str, content: bytes) -> None:
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
         files=[{"name": name, "mimeType": "application/octet-stream", "buffer": content}])
@@ -83,7 +84,7 @@ def test_template_fill_upload_confirm_and_see_the_figures(app_url, tmp_path):
         with page.expect_download() as download:
             page.get_by_role("button", name="Lataa Excel-pohja").click()
         template = download.value.path().read_bytes()
-        choose_org(page, "Järjestö, jonka tiedot lähetät", "Kokeilu ry")
+        choose(page, "Järjestö, jonka tiedot lähetät", "Kokeilu ry")
         filled = fill_template(template, [(months[0], "Vertaistukitapaaminen", 12),
                                           (months[1], "Vertaistukitapaaminen", 15),
                                           (months[2], "Ammattilaisten koulutus", 3)])
@@ -110,7 +111,7 @@ def test_a_broken_file_says_what_to_fix(app_url):
               "31.13.2025;Vertaistukitapaaminen;n. 20\n").encode()
     with chromium_page() as page:
         open_upload_page(page, app_url)
-        choose_org(page, "Järjestö, jonka tiedot lähetät", "Kokeilu ry")
+        choose(page, "Järjestö, jonka tiedot lähetät", "Kokeilu ry")
         upload(page, "rikki.csv", broken)
         expect(page.get_by_text("Tiedostoa ei tallennettu")).to_be_visible()
         expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
@@ -144,13 +145,13 @@ def test_the_preview_of_a_corrected_resend_shows_before_and_after(app_url, lang,
     with chromium_page() as page:
         page.goto(f"{app_url}/upload?lang={lang}")
         wait_for_app(page)
-        choose_org(page, words["org"], "Kokeilu ry")
+        choose(page, words["org"], "Kokeilu ry")
         upload(page, f"ensin-{lang}.csv", first.encode())
         page.get_by_role("button", name=words["confirm"]).click()
         wait_for_app(page)
         page.reload()
         wait_for_app(page)
-        choose_org(page, words["org"], "Kokeilu ry")
+        choose(page, words["org"], "Kokeilu ry")
         upload(page, f"korjaus-{lang}.csv", corrected.encode())
         # the warning names the month whose count drops from 40 to 4, the table carries both totals
         expect(page.get_by_test_id("stAlert").filter(has_text=words["large"])).to_contain_text("40 → 4")
