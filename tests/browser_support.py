@@ -15,6 +15,8 @@ CHROMIUM = "/usr/bin/chromium"
 # without these Chromium tries to reach Google's hosts, which this network refuses
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# the logs of the servers running now: conftest.py reads what each test made them write
+LIVE_LOGS: list[Path] = []
 
 
 def free_port() -> int:
@@ -28,7 +30,8 @@ def streamlit_server(db_path: Path, extra_env: dict | None = None):
     """Start the app on `db_path`; yield its base URL; stop it afterwards."""
     port = free_port()
     env = {**os.environ, "KOKEMUSMITTARI_DB": str(db_path), **(extra_env or {})}
-    log = open(db_path.with_suffix(".streamlit.log"), "w")
+    log_path = db_path.with_suffix(".streamlit.log")
+    log = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -46,10 +49,13 @@ def streamlit_server(db_path: Path, extra_env: dict | None = None):
             except OSError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"streamlit did not start: {db_path.with_suffix('.streamlit.log').read_text()}")
+                raise RuntimeError(f"streamlit did not start: {log_path.read_text()}")
             time.sleep(0.3)
+        LIVE_LOGS.append(log_path)
         yield url
     finally:
+        if log_path in LIVE_LOGS:
+            LIVE_LOGS.remove(log_path)
         process.terminate()
         try:
             process.wait(timeout=10)

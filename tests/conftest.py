@@ -6,3 +6,47 @@ from pathlib import Path
 TESTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS.parent))
 sys.path.insert(0, str(TESTS))
+
+
+# ---- browser tests: what the server logged while a test ran --------------------------------
+# A page that fails shows the viewer one sentence and logs its traceback on the server (app.py);
+# the browser sees only the sentence. Each browser test therefore also reads its servers' logs:
+# an exception logged while it ran fails the test (unless it is marked server_errors_expected),
+# and a failing test carries what the servers logged, so that a failure in CI says why.
+
+import pytest  # noqa: E402
+
+
+def _log_sizes() -> dict:
+    from browser_support import LIVE_LOGS
+
+    return {path: path.stat().st_size for path in LIVE_LOGS if path.exists()}
+
+
+def _logged_since(sizes: dict) -> str:
+    parts = []
+    for path, size in sizes.items():
+        with open(path, encoding="utf-8", errors="replace") as log:
+            log.seek(size)
+            text = log.read()
+        if text.strip():
+            parts.append(f"--- {path.name} ---\n{text}")
+    return "\n".join(parts)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    if item.get_closest_marker("browser") is None:
+        return (yield)
+    sizes = _log_sizes()
+    try:
+        result = yield
+    except BaseException:
+        logged = _logged_since(sizes)
+        if logged:
+            item.add_report_section("call", "streamlit server log", logged)
+        raise
+    logged = _logged_since(sizes)
+    if "Traceback" in logged and item.get_closest_marker("server_errors_expected") is None:
+        pytest.fail(f"the server logged an exception while this test ran:\n{logged}", pytrace=False)
+    return result

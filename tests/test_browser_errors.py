@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 import i18n
 from warehouse import Warehouse
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.server_errors_expected]
 
 
 @pytest.fixture(scope="module")

@@ -148,6 +148,9 @@ def test_the_preview_of_a_corrected_resend_shows_before_and_after(app_url, lang,
         choose(page, words["org"], "Kokeilu ry")
         upload(page, f"ensin-{lang}.csv", first.encode())
         page.get_by_role("button", name=words["confirm"]).click()
+        # stored once the success message shows: a reload before it would drop the click's run
+        # (CI once reloaded first, and the next preview compared against the older figures)
+        expect(page.get_by_test_id("stAlertContentSuccess")).to_be_visible()
         wait_for_app(page)
         page.reload()
         wait_for_app(page)
