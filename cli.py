@@ -108,10 +108,11 @@ def _period(args):
 def cmd_figures(args) -> int:
     from queries.figures import compute_figures
     from queries.scope import Scope
+    from settings import load_settings
 
     period = _period(args)
     scope = Scope(org_codes=(args.org,) if args.org else None, municipalities=None, sectors=None,
-                  exact=not args.suppress)
+                  exact=not args.suppress, threshold=load_settings().suppression_threshold)
     with _open(args) as wh:
         figures = compute_figures(wh, period, scope)
     _emit(args, figures, [json.dumps(figures, ensure_ascii=False, indent=2, default=str)])

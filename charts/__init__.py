@@ -34,8 +34,9 @@ def themed(chart: alt.Chart, lang: str, title: str, subtitle: str | None = None)
 
 
 def monthly_trend_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
-                        month_title: str, value_title: str, series_title: str) -> alt.Chart:
-    """Stacked monthly bars. frame: month (datetime), series (label), value (number)."""
+                        month_title: str, value_title: str, series_title: str, hidden_title: str = "") -> alt.Chart:
+    """Stacked monthly bars. frame: month (datetime), series (label), value (number) and, where
+    counts may be hidden, count (as shown: a "<5" is marked above its month's bar)."""
     chart = alt.Chart(frame).mark_bar().encode(
         x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
         y=alt.Y("sum(value):Q", title=value_title, axis=alt.Axis(format=",d", tickMinStep=1)),
@@ -44,5 +45,52 @@ def monthly_trend_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle:
         tooltip=[alt.Tooltip("yearmonth(month):T", title=month_title, format="%B %Y"),
                  alt.Tooltip("series:N", title=series_title),
                  alt.Tooltip("sum(value):Q", title=value_title, format=",d")],
-    ).properties(height=320)
-    return themed(chart, lang, title, subtitle)
+    )
+    marks = hidden_marks(frame, category="month", series="series", horizontal=False,
+                         encoding="yearmonth(month):O", category_title=month_title, series_title=series_title,
+                         hidden_title=hidden_title or value_title) if "count" in frame else None
+    return themed(with_hidden_marks(chart, marks).properties(height=320), lang, title, subtitle)
+
+
+HIDDEN_COLOUR = "#444444"
+
+
+def hidden_marks(frame: pd.DataFrame, *, category: str, series: str, horizontal: bool,
+                 category_title: str, series_title: str, hidden_title: str,
+                 encoding: str | None = None, count: str = "count", normalized: bool = False,
+                 sort: list | None = None) -> alt.Chart | None:
+    """A text layer that keeps every hidden count ("<5") on the chart: one mark per category,
+    just past what is drawn for it (so a category whose every part is hidden keeps its place
+    on the axis), naming the hidden parts in its tooltip. None when nothing is hidden.
+
+    frame: `category`, `series`, `value` (drawn; NaN where hidden), `count` (as shown).
+    `encoding` is the category's field as the bars encode it ("yearmonth(month):O");
+    `normalized` puts the mark at the top of a 100 % stack; `sort` is the bars' category order."""
+    from queries.suppression import is_hidden
+
+    hidden = frame[frame[count].map(is_hidden)]
+    if hidden.empty:
+        return None
+    drawn = frame.groupby(category, dropna=False)["value"].sum(min_count=1).fillna(0)
+    marks = hidden.groupby(category, dropna=False).agg(
+        n=(series, "size"), parts=(series, lambda s: ", ".join(dict.fromkeys(str(v) for v in s))),
+        shown=(count, "first")).reset_index()
+    marks["at"] = [1.0 if normalized else float(drawn.get(c, 0)) for c in marks[category]]
+    marks["text"] = [shown if n == 1 else f"{n} × {shown}" for n, shown in zip(marks["n"], marks["shown"])]
+    field = encoding or f"{category}:N"
+    if horizontal:
+        position = {"y": alt.Y(field, sort=sort if sort is not None else alt.Undefined), "x": alt.X("at:Q")}
+    else:
+        position = {"x": alt.X(field), "y": alt.Y("at:Q", stack=None)}
+    return alt.Chart(marks).mark_text(
+        align="left" if horizontal else "center", baseline="middle" if horizontal else "bottom",
+        dx=4 if horizontal else 0, dy=0 if horizontal else -3, fontWeight="bold", color=HIDDEN_COLOUR,
+    ).encode(
+        **position, text="text:N",
+        tooltip=[alt.Tooltip(field, title=category_title), alt.Tooltip("parts:N", title=series_title),
+                 alt.Tooltip("text:N", title=hidden_title)],
+    )
+
+
+def with_hidden_marks(bars: alt.Chart, marks: alt.Chart | None) -> alt.Chart | alt.LayerChart:
+    return bars if marks is None else alt.layer(bars, marks)

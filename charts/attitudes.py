@@ -3,13 +3,14 @@
 import altair as alt
 import pandas as pd
 
-from charts import STAGE_COLOURS, themed
+from charts import STAGE_COLOURS, hidden_marks, themed, with_hidden_marks
 
 
 def stages_by_month_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
                           month_title: str, share_title: str, stage_title: str,
-                          respondents_title: str) -> alt.Chart:
-    """100 % stacked bars. frame: month, stage (1–5), stage_label, respondents, month_respondents."""
+                          respondents_title: str, hidden_title: str = "") -> alt.Chart:
+    """100 % stacked bars. frame: month, stage (1–5), stage_label, respondents, month_respondents,
+    count (as shown: a hidden stage is left out of the bar and marked above it)."""
     stages = frame.sort_values("stage")[["stage", "stage_label"]].drop_duplicates()
     labels = stages["stage_label"].tolist()
     # a stage keeps its colour whichever stages are present
@@ -25,18 +26,26 @@ def stages_by_month_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitl
                  alt.Tooltip("sum(respondents):Q", title=respondents_title, format=",d"),
                  alt.Tooltip("month_respondents:Q", title=f"{respondents_title} ({month_title})",
                              format=",d")],
-    ).properties(height=340)
-    return themed(chart, lang, title, subtitle)
+    )
+    marks = hidden_marks(frame.assign(value=frame["respondents"]), category="month", series="stage_label",
+                         horizontal=False, encoding="yearmonth(month):O", normalized=True,
+                         category_title=month_title, series_title=stage_title,
+                         hidden_title=hidden_title or respondents_title) if "count" in frame else None
+    return themed(with_hidden_marks(chart, marks).properties(height=340), lang, title, subtitle)
 
 
 def before_after_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
                        group_title: str, share_title: str, point_title: str) -> alt.Chart:
     """A dumbbell per respondent group. frame: group_label, point_label, point_order, share,
-    respondents, label (share and n as text, written beside each dot)."""
-    base = alt.Chart(frame).encode(
-        y=alt.Y("group_label:N", title=None, axis=alt.Axis(labelLimit=280)),
-        x=alt.X("share:Q", title=share_title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%")),
-    )
+    respondents, label (share and n as text, written beside each dot), count (as shown: a point
+    whose share is hidden is written as "<5" at the left edge instead of drawn)."""
+    from queries.suppression import is_hidden
+
+    drawn = frame.dropna(subset=["share"])
+    groups = list(dict.fromkeys(frame["group_label"]))
+    group = alt.Y("group_label:N", title=None, sort=groups, axis=alt.Axis(labelLimit=280))
+    share = alt.X("share:Q", title=share_title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
+    base = alt.Chart(drawn).encode(y=group, x=share)
     line = base.mark_line(color="#999999", strokeWidth=3).encode(detail="group_label:N")
     dots = base.mark_circle(size=160, opacity=1).encode(
         color=alt.Color("point_label:N", title=point_title,
@@ -48,5 +57,16 @@ def before_after_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: 
                  alt.Tooltip("label:N", title=" ")],
     )
     text = base.mark_text(dy=-14, fontSize=11, color="#333333").encode(text="label:N")
-    return themed((line + dots + text).properties(height=max(160, 60 * frame["group_label"].nunique())),
+    layers = [line, dots, text]
+    hidden = frame[frame["share"].isna() & frame["count"].map(is_hidden)] if "count" in frame else frame.iloc[0:0]
+    if not hidden.empty:
+        marks = hidden.groupby("group_label", sort=False).agg(
+            text=("point_label", lambda points: ", ".join(points))).reset_index()
+        marks["text"] = [f"{points}: {shown}" for points, shown in
+                         zip(marks["text"], hidden.groupby("group_label", sort=False)["count"].first())]
+        marks["at"] = 0.0
+        layers.append(alt.Chart(marks).mark_text(align="left", dx=4, dy=14, fontSize=11, fontWeight="bold",
+                                                 color="#444444").encode(
+            y=group, x=alt.X("at:Q", scale=alt.Scale(domain=[0, 1])), text="text:N"))
+    return themed(alt.layer(*layers).properties(height=max(160, 60 * frame["group_label"].nunique())),
                   lang, title, subtitle)

@@ -20,6 +20,11 @@ ACTIVITY_TYPES = {
     "muu": "other",
 }
 ACTIVITY_GROUPS = ("client_work", "development_advocacy", "other")
+# counts of client work are protected (docs/figures.md, "Privacy"); so is "other", which may be
+# client work under another name; organisational work (development and advocacy) is not
+PROTECTED_ACTIVITY_GROUPS = ("client_work", "other")
+PROTECTED_ACTIVITY_TYPES = tuple(code for code, group in ACTIVITY_TYPES.items()
+                                 if group in PROTECTED_ACTIVITY_GROUPS)
 
 # sector code -> is public
 SECTORS = {

@@ -15,9 +15,7 @@ st.markdown(narrative.activity_sentences(ctx, now, before))
 widgets.reach_tiles(ctx, now)
 
 by_month = tables.with_labels(data.query(ctx, "activities_by_month"), ctx.lang, {"activity_type": "activity_type"})
-# the sentences and tiles show per-type and per-group totals: they are known margins too
-by_month = tables.protect(ctx, by_month, ["count_activities"],
-                          margins=[(), ("activity_month",), ("activity_type",), ("activity_group",)])
+by_month = tables.protect(ctx, by_month, ["count_activities"], protected_rows=tables.protected_types(by_month))
 by_month["month"], by_month["value"] = by_month["activity_month"], tables.drawable(by_month["count_activities"])
 chart = type_by_month_chart(
     by_month.rename(columns={"activity_type_label": "type_label", "activity_type_order": "type_order"}),
@@ -25,7 +23,7 @@ chart = type_by_month_chart(
     value_title=ctx.t("common.activities"), type_title=ctx.t("common.activity_type"))
 widgets.chart_with_data(ctx, chart, tables.readable(by_month, ctx.lang, {
     "activity_month": "common.month", "activity_type_label": "common.activity_type",
-    "count_activities": "common.activities"}), key="activity_by_type")
+    "count_activities": "common.activities"}), key="activity_by_type", protected=True)
 
 for name, category, title_key, category_key in (
     ("activities_by_organisation", "org_name", "activity.by_org_title", "common.organisation"),
@@ -38,4 +36,4 @@ for name, category, title_key, category_key in (
         value_title=ctx.t("common.activities"), group_title=ctx.t("common.activity_group"))
     widgets.chart_with_data(ctx, chart, tables.readable(rows, ctx.lang, {
         "category": category_key, "group_label": "common.activity_group", "count": "common.activities"}),
-        key=f"activity_{category}")
+        key=f"activity_{category}", protected=True)

@@ -21,7 +21,7 @@ chart = stages_by_month_chart(
 widgets.small_sample_caution(ctx, stages.groupby("month")["month_respondents"].first())
 widgets.chart_with_data(ctx, chart, tables.readable(stages, ctx.lang, {
     "month": "common.month", "stage_label": "attitudes.stage", "count": "attitudes.respondents",
-    "respondents_share": "attitudes.share_of_month"}), key="attitudes_by_month")
+    "respondents_share": "attitudes.share_of_month"}), key="attitudes_by_month", protected=True)
 
 shift = attitude_tables.before_after(ctx, data.query(ctx, "attitude_shift_by_group"))
 if shift.empty:
@@ -34,4 +34,5 @@ else:
     widgets.small_sample_caution(ctx, shift["respondents"])
     widgets.chart_with_data(ctx, chart, tables.readable(shift, ctx.lang, {
         "group_label": "attitudes.group", "point_label": "attitudes.point", "count": "attitudes.respondents",
-        "share": "attitudes.curious_share", "shift_points": "attitudes.shift_points"}), key="attitudes_shift")
+        "share": "attitudes.curious_share", "shift_points": "attitudes.shift_points"}),
+        key="attitudes_shift", protected=True)

@@ -28,6 +28,7 @@ for row in (tiles[:3], tiles[3:]):
     for column, (key, path, kind, colour) in zip(st.columns(3), row):
         with column:
             widgets.metric_tile(ctx, key, now[path[0]][path[1]], before[path[0]][path[1]], kind, colour)
+widgets.privacy_legend(ctx, any(isinstance(now[path[0]][path[1]], str) for _, path, _, _ in tiles))
 
 trend = widgets.activity_groups_by_month(ctx, previous.from_month, period.to_month)
 chart = monthly_trend_chart(
@@ -39,4 +40,4 @@ chart = monthly_trend_chart(
 )
 widgets.chart_with_data(ctx, chart, tables.readable(trend, ctx.lang, {
     "month": "common.month", "series": "common.activity_group", "count": "common.activities"}),
-    key="overview_trend")
+    key="overview_trend", protected=True)

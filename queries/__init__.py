@@ -21,8 +21,8 @@ _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 _COMMENT = re.compile(r"--[^\n]*")
 
 # parameters any query may be given, used or not (so a page can pass one uniform set)
-COMMON_PARAMS = ("from_month", "to_month", "org_codes", "municipalities", "sectors")
-SCOPE_DEFAULTS = {"org_codes": None, "municipalities": None, "sectors": None}
+COMMON_PARAMS = ("from_month", "to_month", "org_codes", "municipalities", "sectors", "protect_below")
+SCOPE_DEFAULTS = {"org_codes": None, "municipalities": None, "sectors": None, "protect_below": None}
 
 
 def _vocabulary_params() -> dict:
@@ -30,6 +30,7 @@ def _vocabulary_params() -> dict:
         "public_sectors": list(vocabulary.PUBLIC_SECTORS),
         "activity_types": list(vocabulary.ACTIVITY_TYPES),
         "activity_type_groups": list(vocabulary.ACTIVITY_TYPES.values()),
+        "protected_activity_types": list(vocabulary.PROTECTED_ACTIVITY_TYPES),
         "attitude_stages": list(vocabulary.ATTITUDE_STAGES),
         "sceptical_stages": list(vocabulary.SCEPTICAL_STAGES),
         "statuses": list(vocabulary.STATUSES),

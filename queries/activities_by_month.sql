@@ -1,11 +1,12 @@
 -- Activities per month, type and group; one row per month × type with rows in scope.
--- Params: $from_month, $to_month, $org_codes, $municipalities, $sectors (target sector), $activity_types, $activity_type_groups
+-- Params: $from_month, $to_month, $org_codes, $municipalities, $sectors (target sector), $activity_types, $activity_type_groups, $protect_below, $protected_activity_types
 
 with
 
 activities_in_scope as (
     select *
-    from activities_in_scope($from_month, $to_month, $org_codes, $municipalities, $sectors)
+    from activities_in_scope($from_month, $to_month, $org_codes, $municipalities, $sectors,
+                         $protect_below, $protected_activity_types)
 ),
 
 activity_groups as (

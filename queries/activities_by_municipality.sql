@@ -1,12 +1,13 @@
 -- Activities per municipality over the period, split by activity group; one row per municipality with rows in scope (null = not given).
--- Params: $from_month, $to_month, $org_codes, $municipalities, $sectors (target sector), $activity_types, $activity_type_groups
+-- Params: $from_month, $to_month, $org_codes, $municipalities, $sectors (target sector), $activity_types, $activity_type_groups, $protect_below, $protected_activity_types
 
 with
 
 grouped as (
     select *
     from grouped_activities_in_scope($from_month, $to_month, $org_codes, $municipalities, $sectors,
-                                     $activity_types, $activity_type_groups)
+                                     $activity_types, $activity_type_groups,
+                                     $protect_below, $protected_activity_types)
 ),
 
 final as (

@@ -1,12 +1,13 @@
 -- Activity volume per activity type over the period; one row per type with rows in scope, in contract order.
 -- Sums of experts_involved, people_reached, hours (blank = 0) beside the number of rows that left each blank; mean_feedback weighted by count_activities over rows that have feedback.
--- Params: $from_month, $to_month, $org_codes, $municipalities, $sectors (target sector), $activity_types, $activity_type_groups
+-- Params: $from_month, $to_month, $org_codes, $municipalities, $sectors (target sector), $activity_types, $activity_type_groups, $protect_below, $protected_activity_types
 
 with
 
 activities_in_scope as (
     select *
-    from activities_in_scope($from_month, $to_month, $org_codes, $municipalities, $sectors)
+    from activities_in_scope($from_month, $to_month, $org_codes, $municipalities, $sectors,
+                         $protect_below, $protected_activity_types)
 ),
 
 activity_groups as (

@@ -1,12 +1,12 @@
 -- Attitude shift per respondent group: curious-or-better share at 'ennen' and at 'jalkeen', and the shift in percentage points; one row per group with both points.
 -- "Both points" = only rows of an organisation × respondent group that has both ennen and jalkeen rows in the period count (its other measurement points never do).
--- Params: $from_month, $to_month, $org_codes, $sectors (target sector), $sceptical_stages. (Attitude rows have no municipality.)
+-- Params: $from_month, $to_month, $org_codes, $sectors (target sector), $sceptical_stages, $protect_below. (Attitude rows have no municipality.)
 
 with
 
 attitudes_in_scope as (
     select *
-    from attitudes_in_scope($from_month, $to_month, $org_codes, $sectors)
+    from attitudes_in_scope($from_month, $to_month, $org_codes, $sectors, $protect_below)
     where measurement_point in ('ennen', 'jalkeen')
 ),
 

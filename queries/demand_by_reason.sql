@@ -17,13 +17,20 @@ per_reason as (
     group by reason
 ),
 
+total as (
+    -- the total is its own CTE, not sum() over (): DuckDB 1.5.5 can fail inside a window over
+    -- an empty input (INTERNAL Error in WindowLocalSourceState::Finalize, which invalidates the database)
+    select sum(count_unmet) as count_unmet from per_reason
+),
+
 final as (
     select
-        reason,
-        count_unmet,
-        count_unmet / nullif(sum(count_unmet) over (), 0) as reason_share
+        per_reason.reason,
+        per_reason.count_unmet,
+        per_reason.count_unmet / nullif(total.count_unmet, 0) as reason_share
     from per_reason
-    order by count_unmet desc, reason nulls last
+    cross join total
+    order by per_reason.count_unmet desc, per_reason.reason nulls last
 )
 
 select * from final

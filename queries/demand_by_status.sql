@@ -20,14 +20,21 @@ status_order as (
     select unnest($statuses) as status, generate_subscripts($statuses, 1) as status_order
 ),
 
+total as (
+    -- the total is its own CTE, not sum() over (): DuckDB 1.5.5 can fail inside a window over
+    -- an empty input (INTERNAL Error in WindowLocalSourceState::Finalize, which invalidates the database)
+    select sum(count_requests) as count_requests from per_status
+),
+
 final as (
     select
         status,
         not status = any($undecided_statuses) as is_decided,
         status = any($unmet_statuses) as is_unmet,
-        count_requests,
-        count_requests / nullif(sum(count_requests) over (), 0) as requests_share
+        per_status.count_requests,
+        per_status.count_requests / nullif(total.count_requests, 0) as requests_share
     from per_status
+    cross join total
     left join status_order using (status)
     order by status_order.status_order, status
 )

@@ -158,7 +158,8 @@ def completeness_figures(warehouse, period: Period, scope: Scope) -> dict:
 
 
 def compute_figures(warehouse, period: Period, scope: Scope, threshold: int | None = None) -> dict:
-    """The figures --json document for `period` and `scope`; suppressed unless scope.exact."""
+    """The figures --json document for `period` and `scope`; unless scope.exact, computed from
+    perturbed rows with small protected counts hidden (queries.suppression)."""
     comparison = period.previous()
     figures = {
         "period": {"from": _month(period.from_month), "to": _month(period.to_month)},
@@ -169,5 +170,5 @@ def compute_figures(warehouse, period: Period, scope: Scope, threshold: int | No
         "completeness": completeness_figures(warehouse, period, scope),
     }
     if not scope.exact:
-        return suppress_figures(figures, threshold=threshold)
+        return suppress_figures(figures, threshold=scope.threshold if threshold is None else threshold)
     return figures

@@ -21,8 +21,10 @@ class Scope:
     org_codes: tuple[str, ...] | None = None
     municipalities: tuple[str, ...] | None = None
     sectors: tuple[str, ...] | None = None
-    # leadership sees exact counts; member-organisation and board views are suppressed
+    # leadership sees exact counts; member-organisation and board views see protected counts
+    # perturbed below `threshold` (docs/figures.md, "Privacy") and those that stay small hidden
     exact: bool = True
+    threshold: int = 5
 
     def __post_init__(self):
         # frozen: normalise lists (and a lone string) to tuples so scopes hash and compare
@@ -35,6 +37,8 @@ class Scope:
             "org_codes": None if self.org_codes is None else list(self.org_codes),
             "municipalities": None if self.municipalities is None else list(self.municipalities),
             "sectors": None if self.sectors is None else list(self.sectors),
+            # the rows' protected counts below this are perturbed; none for an exact view
+            "protect_below": None if self.exact else self.threshold,
         }
 
 

@@ -63,38 +63,49 @@ def test_overview_tiles_equal_the_figures(app, demo_db, lang, total_label, title
     assert len(app.get("arrow_vega_lite_chart")) + len(app.get("vega_lite_chart")) >= 1
 
 
-def small_count_scope(db) -> tuple[str, str, int]:
-    """An organisation and month whose development & advocacy count is 1–4 (exact view)."""
+def small_count_scope(db, group: str, viewer: Scope) -> dict:
+    """Query parameters of an organisation, month (and sector, if needed) whose `group` count,
+    as `viewer` sees it, is small (1–4 or "<5"), and that count."""
+    from data_sources.vocabulary import SECTORS
     from demo.network import DEMO_ORGS
     from queries.periods import Period, add_months, last_complete_month
 
     last = last_complete_month(date.today()).to_month
     with Warehouse(str(db)) as wh:
-        for back in range(12):
-            month = add_months(last, -back)
-            period = Period(month, month)
-            for org in DEMO_ORGS:
-                exact = compute_figures(wh, period, Scope(org_codes=(org.code,)))
-                count = exact["activities"]["development_advocacy"]
-                if isinstance(count, int) and 1 <= count <= 4:
-                    return org.code, period.code, count
-    raise AssertionError("the demo network has no small development & advocacy count to hide")
+        for sector in (None, *SECTORS):
+            for back in range(24):
+                month = add_months(last, -back)
+                period = Period(month, month)
+                for org in DEMO_ORGS:
+                    scope = Scope(org_codes=(org.code,), sectors=(sector,) if sector else None, exact=viewer.exact)
+                    count = compute_figures(wh, period, scope)["activities"][group]
+                    if count == "<5" or (isinstance(count, int) and 1 <= count <= 4):
+                        params = {"org": org.code, "period": period.code, **({"sector": sector} if sector else {})}
+                        return {"params": params, "count": count}
+    raise AssertionError(f"the demo network has no month with a small {group} count")
 
 
-def test_the_board_view_hides_small_counts(demo_db, monkeypatch):
-    org, period, count = small_count_scope(demo_db[0])
-    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(demo_db[0]))
+def board_tiles(db, monkeypatch, params: dict) -> dict:
+    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(db))
     monkeypatch.setenv("KOKEMUSMITTARI_VIEW_ROLE", "board")
     at = AppTest.from_file(APP, default_timeout=90)
-    at.query_params["org"] = org
-    at.query_params["period"] = period
+    for key, value in params.items():
+        at.query_params[key] = value
     at.run()
     assert not at.exception
-    tiles = metrics(at)
-    assert tiles["Kehittäminen ja vaikuttaminen"] == "<5"
-    for value in tiles.values():
-        digits = value.replace("\u00a0", "").replace(" ", "").rstrip("%")
-        assert not (digits.isdigit() and 1 <= int(digits) <= 4), value
+    return metrics(at)
+
+
+def test_the_board_view_hides_small_client_work(demo_db, monkeypatch):
+    found = small_count_scope(demo_db[0], "client_work", Scope(exact=False))
+    assert found["count"] == "<5"
+    assert board_tiles(demo_db[0], monkeypatch, found["params"])["Asiakastyö"] == "<5"
+
+
+def test_the_board_view_shows_small_organisational_work_as_it_is(demo_db, monkeypatch):
+    found = small_count_scope(demo_db[0], "development_advocacy", Scope(exact=True))
+    tiles = board_tiles(demo_db[0], monkeypatch, found["params"])
+    assert tiles["Kehittäminen ja vaikuttaminen"] == str(found["count"])
 
 
 def warehouse_with_one_org(tmp_path, monkeypatch):

@@ -487,3 +487,26 @@ def test_every_query_file_opens_with_grain_and_params():
         assert header and any("Params:" in line for line in header), name
         for param in params:
             assert f"${param}" in " ".join(header), f"{name}: ${param} not in its header"
+
+
+def test_every_query_answers_a_scope_without_rows_again_and_again(tmp_path):
+    # DuckDB 1.5.5 failed inside sum() over () on an empty input — an INTERNAL Error, now and
+    # then, after which the whole database refused every query: a board member choosing a
+    # month in which an organisation sent no attitudes could stop every page until a restart
+
+    from demo.load import load_demo
+    from warehouse import Warehouse
+
+    with Warehouse(str(tmp_path / "demo.duckdb")) as wh:
+        load_demo(wh, today=date(2026, 12, 2))
+        cur = wh.cursor()
+        # an organisation and month with rows of some sheet, none of Asenteet
+        org, month = cur.execute(
+            "select a.org_code, a.activity_month from activities a anti join attitudes t"
+            " on t.org_code = a.org_code and t.answer_month = a.activity_month limit 1").fetchone()
+        cur.close()
+        period = parse_period(f"{month:%Y-%m}")
+        for _ in range(20):
+            for exact in (True, False):
+                for name in query_names():
+                    run_query(wh, name, period=period, scope=Scope(org_codes=(org,), exact=exact))

@@ -5,15 +5,14 @@ import pandas as pd
 import i18n
 from data_sources.vocabulary import ATTITUDE_STAGES
 from i18n.formats import fmt_number, fmt_share
+from queries.suppression import is_hidden
 from ui.context import PageContext
 from ui.tables import drawable, protect
 
 
 def stages_by_month(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
     """month, stage, stage_label, count (as shown), respondents (drawable), month_respondents."""
-    # the opening sentence gives the curious-or-better share and respondents, so the sceptical
-    # and curious totals are known margins too
-    rows = protect(ctx, rows, ["count_respondents"], margins=[(), ("answer_month",), ("is_sceptical",)],
+    rows = protect(ctx, rows, ["count_respondents"],
                    shares={"respondents_share": ("count_respondents", "count_respondents")})
     out = pd.DataFrame({
         "month": pd.to_datetime(rows["answer_month"]),
@@ -34,13 +33,8 @@ def before_after(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["group_label", "point_label", "point_order", "share", "respondents",
                                      "count", "label", "shift_points"])
     rows = rows.copy()
-    for point in ("ennen", "jalkeen"):
-        # never shown, but implied by a share and its n: protected like any other count
-        rows[f"count_sceptical_{point}"] = rows[f"count_respondents_{point}"] - rows[f"count_curious_{point}"]
     rows = protect(ctx, rows, [f"count_{kind}_{point}" for point in ("ennen", "jalkeen")
-                               for kind in ("respondents", "curious", "sceptical")],
-                   row_totals={f"count_respondents_{point}": [f"count_curious_{point}", f"count_sceptical_{point}"]
-                               for point in ("ennen", "jalkeen")},
+                               for kind in ("respondents", "curious")],
                    shares={f"curious_or_better_share_{point}": (f"count_curious_{point}", f"count_respondents_{point}")
                            for point in ("ennen", "jalkeen")})
     both_shown = rows["curious_or_better_share_ennen"].notna() & rows["curious_or_better_share_jalkeen"].notna()
@@ -60,4 +54,6 @@ def before_after(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
             "shift_points": [round(v, 1) if isinstance(v, float) and shown else None
                              for v, shown in zip(rows["shift_points"], both_shown)],
         }))
-    return pd.concat(parts, ignore_index=True).dropna(subset=["share"])
+    # a point whose share is hidden stays, as a row the chart marks "<5" instead of drawing it
+    frame = pd.concat(parts, ignore_index=True)
+    return frame[frame["share"].notna() | frame["count"].map(is_hidden)].reset_index(drop=True)

@@ -236,6 +236,7 @@ def render_scope_pickers(lang: str, warehouse: Warehouse, version: int, role: st
         municipalities=tuple(chosen_municipalities) or None,
         sectors=tuple(chosen_sectors) or None,
         exact=role == "leadership",
+        threshold=get_settings().suppression_threshold,
     )
 
 

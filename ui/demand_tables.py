@@ -7,22 +7,17 @@ from data_sources.values import UNKNOWN_MUNICIPALITY, municipality_label
 from data_sources.vocabulary import PUBLIC_SECTORS, STATUSES
 from i18n.formats import fmt_number
 from ui.context import PageContext
-from ui.tables import drawable, protect, without_zero_counts
+from ui.tables import drawable, without_zero_counts
 
 STATUS_COLUMNS = [f"count_{status}" for status in STATUSES]
 
 
-def _sectors(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
-    return protect(ctx, rows, STATUS_COLUMNS + ["count_requests", "count_decided", "count_unmet"],
-                   row_totals={"count_requests": STATUS_COLUMNS,
-                               "count_decided": ["count_toteutunut", "count_osittain", "count_toteutumatta"],
-                               "count_unmet": ["count_osittain", "count_toteutumatta"]},
-                   shares={"unmet_share": ("count_unmet", "count_decided")})
+# Requests, their statuses and capacity describe organisations, not persons: they are shown
+# exactly to every viewer (docs/figures.md, "Privacy in what is shown").
 
 
 def status_by_sector(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
     """sector_label, status_label, status_order, count (as shown), value (drawable)."""
-    rows = _sectors(ctx, rows)
     parts = [pd.DataFrame({
         "sector_label": [i18n.label(ctx.lang, "sector", s) for s in rows["requesting_sector"]],
         "status_label": i18n.label(ctx.lang, "status", status),
@@ -36,7 +31,6 @@ def status_by_sector(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
 
 def unmet_by_sector(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
     """category, share, count_unmet, count_decided, label ('unmet / decided')."""
-    rows = _sectors(ctx, rows)
     share = pd.to_numeric(rows["unmet_share"], errors="coerce")
     return pd.DataFrame({
         "category": [i18n.label(ctx.lang, "sector", s) for s in rows["requesting_sector"]],
@@ -50,7 +44,6 @@ def unmet_by_sector(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
 
 def reasons(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
     """category (reason label, or 'not given'), count, value."""
-    rows = protect(ctx, rows, ["count_unmet"])
     return pd.DataFrame({
         "category": [i18n.label(ctx.lang, "reason", r) if isinstance(r, str) else i18n.t(ctx.lang, "common.not_given")
                      for r in rows["reason"]],
@@ -61,7 +54,7 @@ def reasons(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
 
 def open_over_60_days(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
     """The table of old open requests, in the user's words."""
-    rows = protect(ctx, rows.sort_values("count_open_over_60_days", ascending=False), ["count_open_over_60_days"])
+    rows = rows.sort_values("count_open_over_60_days", ascending=False)
     return pd.DataFrame({
         i18n.t(ctx.lang, "common.sector"): [i18n.label(ctx.lang, "sector", s) for s in rows["requesting_sector"]],
         i18n.t(ctx.lang, "demand.open_sessions"): rows["count_open_over_60_days"],
@@ -71,7 +64,6 @@ def open_over_60_days(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
 
 def capacity(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
     """month, series (active experts / public requests), count (as shown), value."""
-    rows = protect(ctx, rows, ["count_active", "count_requests"])
     parts = [pd.DataFrame({
         "month": pd.to_datetime(rows["capacity_month"]),
         "series": i18n.t(ctx.lang, f"demand.series_{column}"),

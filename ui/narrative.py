@@ -5,6 +5,10 @@ import i18n
 from i18n.formats import fmt_number, fmt_points, fmt_share
 from ui.safe_text import escape_markdown
 
+# the demand headline names the sector with the largest unmet share only among sectors with
+# at least this many decided sessions
+MIN_DECIDED_TO_RANK = 10
+
 
 def _change(now, before) -> float | None:
     if isinstance(now, (int, float)) and isinstance(before, (int, float)) and before:
@@ -72,12 +76,17 @@ def demand_sentences(ctx, now: dict) -> str:
         return _absent(lang, period, demand["decided"], "narrative.no_demand")
     sentences = [i18n.t(lang, "narrative.unmet", period=period, share=fmt_share(demand["unmet_share"], lang),
                         unmet=fmt_number(demand["unmet"], lang), decided=fmt_number(demand["decided"], lang))]
-    shares = {code: row.get("unmet_share") for code, row in demand.get("by_sector", {}).items()
-              if isinstance(row.get("unmet_share"), float)}
+    # a sector is ranked only on enough decided sessions: 2 of 3 unmet is no "worst"
+    sectors = {code: row for code, row in demand.get("by_sector", {}).items()
+               if isinstance(row.get("unmet_share"), float)}
+    shares = {code: row["unmet_share"] for code, row in sectors.items()
+              if isinstance(row.get("decided"), int) and row["decided"] >= MIN_DECIDED_TO_RANK}
     if shares:
         worst = max(shares, key=shares.get)
         sentences.append(i18n.t(lang, "narrative.worst_sector", sector=i18n.label(lang, "sector", worst),
                                 share=fmt_share(shares[worst], lang)))
+    elif len(sectors) > 1:
+        sentences.append(i18n.t(lang, "narrative.no_sector_enough", minimum=MIN_DECIDED_TO_RANK))
     open_old = demand.get("open_over_60_days")
     if open_old not in (None, 0):
         sentences.append(i18n.t(lang, "narrative.open_old", count=fmt_number(open_old, lang)))

@@ -10,14 +10,28 @@ from ui.context import PageContext
 
 
 def protect(ctx: PageContext, frame: pd.DataFrame, counts: list[str], **rules) -> pd.DataFrame:
-    """The frame as this viewer may see it: exact for leadership, small counts hidden otherwise."""
+    """The frame as this viewer may see it: exact for leadership; otherwise the protected counts
+    (perturbed already by the query) that are small shown as "<5" (queries.suppression)."""
     if ctx.scope.exact or frame.empty:
         return frame
-    return suppress_small_counts(frame, counts, **rules)
+    return suppress_small_counts(frame, counts, threshold=ctx.scope.threshold, **rules)
+
+
+def protected_types(frame: pd.DataFrame, column: str = "activity_type") -> list[bool]:
+    """Rows of a per-type (or per-group) table whose counts are protected: client work and other."""
+    from data_sources.vocabulary import PROTECTED_ACTIVITY_GROUPS, PROTECTED_ACTIVITY_TYPES
+
+    codes = PROTECTED_ACTIVITY_GROUPS if column == "activity_group" else PROTECTED_ACTIVITY_TYPES
+    return [code in codes for code in frame[column]]
+
+
+def hidden_count(frame: pd.DataFrame, *columns: str) -> int:
+    """How many cells of `columns` show a hidden marker (for the legend under a view)."""
+    return int(sum(frame[column].map(is_hidden).sum() for column in columns if column in frame))
 
 
 def drawable(values: pd.Series) -> pd.Series:
-    """Numbers for a chart: a hidden count ('<5', '..') becomes missing, so it is not drawn."""
+    """Numbers for a chart: a hidden count ('<5') becomes missing; the chart marks it instead."""
     return pd.to_numeric(values.map(lambda v: None if is_hidden(v) else v), errors="coerce")
 
 

@@ -12,6 +12,7 @@ import i18n
 from data_sources.problems import CheckedUpload, redact
 from data_sources.vocabulary import SHEETS
 from i18n.formats import fmt_local_date, fmt_local_time, fmt_month, fmt_number
+from queries.suppression import is_small, small_label
 from ui.context import PageContext
 from ui.exports import to_xlsx_bytes
 from ui.safe_text import escape_markdown
@@ -126,7 +127,8 @@ def render_file(ctx: PageContext, name: str, data: bytes, org_code: str | None) 
         if f"{key}_checked" not in st.session_state:
             with st.status(ctx.t("upload.checking", name=shown_name), expanded=False) as status:
                 checked, preview = check_and_preview(ctx.warehouse, name, data, org_code=org_code,
-                                                     settings=ctx.settings)
+                                                     settings=ctx.settings,
+                                                     protect_below=ctx.scope.params()["protect_below"])
                 status.update(label=ctx.t("upload.checked", name=shown_name), state="complete")
             if not checked.ok and not _needs_an_org_first(checked):
                 # once per check of this content, as the command line does: codes, never values
@@ -163,7 +165,18 @@ def render_file(ctx: PageContext, name: str, data: bytes, org_code: str | None) 
             st.rerun()
 
 
-def preview_table(lang: str, preview: UploadPreview, org_names: dict[str, str]) -> pd.DataFrame:
+def _stored_total(change, lang: str, hide_below: int | None) -> str:
+    """The total stored now; for a viewer with protected counts a small one reads "<5"."""
+    if not change.replaced:
+        return "–"
+    if hide_below is not None and change.sheet in ("toiminta", "asenteet") and is_small(change.headline_before,
+                                                                                       hide_below):
+        return small_label(hide_below)
+    return fmt_number(change.headline_before, lang)
+
+
+def preview_table(lang: str, preview: UploadPreview, org_names: dict[str, str],
+                  hide_below: int | None = None) -> pd.DataFrame:
     """Per organisation × sheet × month: what is stored now and what will be after confirming —
     rows and the sheet's headline total — and which earlier upload it replaces."""
     t = lambda k: i18n.t(lang, f"upload.pv_{k}")  # noqa: E731
@@ -173,7 +186,7 @@ def preview_table(lang: str, preview: UploadPreview, org_names: dict[str, str]) 
         t("sheet"): [i18n.label(lang, "sheet", c.sheet) for c in changes],
         t("month"): [f"{c.period_month.month}/{c.period_month.year}" for c in changes],
         t("measure"): [i18n.t(lang, f"upload.headline.{c.sheet}") for c in changes],
-        t("total_now"): [fmt_number(c.headline_before, lang) if c.replaced else "–" for c in changes],
+        t("total_now"): [_stored_total(c, lang, hide_below) for c in changes],
         t("total_after"): [fmt_number(c.headline_total, lang) for c in changes],
         t("rows_now"): [fmt_number(c.replaced.count_rows, lang) if c.replaced else "–" for c in changes],
         t("rows_after"): [fmt_number(c.count_new_rows, lang) for c in changes],
@@ -186,15 +199,16 @@ def preview_table(lang: str, preview: UploadPreview, org_names: dict[str, str]) 
 
 def render_preview_table(ctx: PageContext, preview: UploadPreview, key: str) -> None:
     org_names = {o.org_code: o.org_name for o in list_organisations(ctx.warehouse)}
+    hide_below = ctx.scope.params()["protect_below"]
     large = [c for c in preview.changes if c.is_large_change]
     for change in large:
         st.warning(ctx.t("upload.preview_large", sheet=i18n.label(ctx.lang, "sheet", change.sheet),
                          month=fmt_month(change.period_month, ctx.lang),
                          measure=ctx.t(f"upload.headline.{change.sheet}"),
-                         before=fmt_number(change.headline_before, ctx.lang),
+                         before=_stored_total(change, ctx.lang, hide_below),
                          after=fmt_number(change.headline_total, ctx.lang)),
                    icon=":material/warning:")
-    table = preview_table(ctx.lang, preview, org_names)
+    table = preview_table(ctx.lang, preview, org_names, hide_below)
     marked = ctx.t("upload.pv_large")
     styled = table.style.apply(
         lambda row: ["background-color: #fde2c8; font-weight: 600" if row[marked] else "" for _ in row], axis=1)

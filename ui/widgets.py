@@ -91,11 +91,9 @@ def activity_groups_by_month(ctx: PageContext, start: date, end: date) -> pd.Dat
     groups = ["client_work", "development_advocacy", "other"]
     frame = (rows.groupby(["activity_month", "activity_group"], as_index=False)["count_activities"].sum()
              if len(rows) else pd.DataFrame(columns=["activity_month", "activity_group", "count_activities"]))
-    from ui.tables import drawable, protect
+    from ui.tables import drawable, protect, protected_types
 
-    # the tiles show each group's total: a known margin as much as each month's total
-    frame = protect(ctx, frame, ["count_activities"],
-                    margins=[(), ("activity_month",), ("activity_group",)])
+    frame = protect(ctx, frame, ["count_activities"], protected_rows=protected_types(frame, "activity_group"))
     return pd.DataFrame({
         "month": pd.to_datetime(frame["activity_month"]),
         "series": [i18n.label(ctx.lang, "activity_group", g) for g in frame["activity_group"]],
@@ -105,22 +103,54 @@ def activity_groups_by_month(ctx: PageContext, start: date, end: date) -> pd.Dat
     })
 
 
+def privacy_legend(ctx: PageContext, hidden: bool) -> None:
+    """The one line under a view with protected counts, for a viewer who is not leadership:
+    what "<5" means (when something is hidden) and that small counts are perturbed."""
+    if ctx.scope.exact:
+        return
+    threshold = ctx.scope.threshold
+    parts = [ctx.t("common.legend_hidden", threshold=threshold, largest=threshold - 1)] if hidden else []
+    parts.append(ctx.t("common.legend_perturbed", threshold=threshold))
+    st.caption(" ".join(parts))
+
+
+def _any_hidden(table: pd.DataFrame) -> bool:
+    from queries.suppression import is_hidden
+
+    return any(table[column].map(is_hidden).any() for column in table.columns)
+
+
 def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key: str,
-                    file_stem: str | None = None, empty: bool | None = None) -> None:
+                    file_stem: str | None = None, empty: bool | None = None, protected: bool = False) -> None:
     """The chart, then a 'show data' table and its xlsx and CSV downloads; a sentence instead
-    when there is nothing to draw (`empty`, by default: the table has no rows)."""
+    when there is nothing to draw (`empty`, by default: the table has no rows). A chart of
+    `protected` counts carries the privacy legend for a viewer who is not leadership."""
     if table.empty if empty is None else empty:
         # charts.themed gives every chart its title: the sentence names the chart it stands for
         st.info(ctx.t("common.chart_no_data", title=chart.title.text), icon=":material/info:")
         return
     st.altair_chart(chart, width="stretch")
+    if protected:
+        privacy_legend(ctx, _any_hidden(table))
     shown = table.drop(columns=[c for c in table.columns if c.endswith("_order")])
     with st.expander(ctx.t("common.show_data")):
         _table_and_downloads(ctx, shown, key, file_stem or key)
 
 
+def _shown(table: pd.DataFrame) -> pd.DataFrame:
+    """The table for the grid: a column that mixes counts and hidden markers ("<5") as text
+    (the downloads keep the numbers as numbers)."""
+    mixed = [c for c in table.columns if table[c].dtype == object
+             and table[c].map(lambda v: isinstance(v, str)).any() and not table[c].map(
+                 lambda v: isinstance(v, str) or v is None).all()]
+    if not mixed:
+        return table
+    return table.assign(**{c: table[c].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v))
+                                           else str(v)) for c in mixed})
+
+
 def _table_and_downloads(ctx: PageContext, table: pd.DataFrame, key: str, stem: str) -> None:
-    st.dataframe(table, hide_index=True, width="stretch")
+    st.dataframe(_shown(table), hide_index=True, width="stretch")
     left, right = st.columns(2)
     left.download_button(ctx.t("common.download_xlsx"), to_xlsx_bytes(table), f"{stem}.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -144,6 +174,7 @@ def reach_tiles(ctx: PageContext, figures: dict) -> None:
             st.metric(ctx.t(key), value, border=True, help=ctx.t(f"{key}_help"))
             if blank:
                 st.caption(ctx.t("activity.blank_rows", count=fmt_number(blank, lang)))
+    privacy_legend(ctx, any(isinstance(activities.get(name), str) for name in ("people_reached",)))
 
 
 GROUP_COLUMNS = {"client_work": "count_client_work", "development_advocacy": "count_development_advocacy",
@@ -155,8 +186,8 @@ def groups_long(ctx: PageContext, rows: pd.DataFrame, category: str) -> pd.DataF
     category (label), group_label, group_order, count (as shown), value (drawable)."""
     from ui.tables import drawable, protect, without_zero_counts
 
-    rows = protect(ctx, rows, list(GROUP_COLUMNS.values()) + ["count_activities"],
-                   row_totals={"count_activities": list(GROUP_COLUMNS.values())})
+    # organisational work is not protected; client work, other and a total holding them are
+    rows = protect(ctx, rows, ["count_client_work", "count_other", "count_activities"])
     labels = [_category_label(ctx, category, value) for value in rows[category]]
     parts = []
     for order, (group, column) in enumerate(GROUP_COLUMNS.items()):

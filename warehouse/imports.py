@@ -45,10 +45,13 @@ def check_file(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: s
 
 
 def check_and_preview(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: str | None,
-                      settings: Settings | None = None) -> tuple[CheckedUpload, UploadPreview | None]:
+                      settings: Settings | None = None, protect_below: int | None = None,
+                      ) -> tuple[CheckedUpload, UploadPreview | None]:
+    """The check, and for a file that passes, its preview (stored totals perturbed below
+    `protect_below` for a viewer who is not leadership)."""
     org_code = registered_code(warehouse, org_code)
     checked = check_file(warehouse, file_name, data, org_code=org_code, settings=settings)
-    return checked, preview_upload(warehouse, checked, org_code) if checked.ok else None
+    return checked, preview_upload(warehouse, checked, org_code, protect_below) if checked.ok else None
 
 
 def import_file(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: str | None,

@@ -144,16 +144,22 @@ def _number(value) -> float:
     return int(value) if value.is_integer() else value
 
 
-def preview_upload(warehouse: Warehouse, checked: CheckedUpload, org_code: str | None = None) -> UploadPreview:
-    """What storing `checked` would change, without changing anything."""
+def preview_upload(warehouse: Warehouse, checked: CheckedUpload, org_code: str | None = None,
+                   protect_below: int | None = None) -> UploadPreview:
+    """What storing `checked` would change, without changing anything.
+
+    With `protect_below` (a viewer who is not leadership) the totals stored now are read from
+    the same perturbed rows as every figure that viewer sees (docs/figures.md, "Privacy"):
+    the preview must not give back another organisation's exact counts.
+    """
     cur = warehouse.cursor()
     try:
-        return _preview(cur, checked, org_code)
+        return _preview(cur, checked, org_code, protect_below)
     finally:
         cur.close()
 
 
-def _preview(cur, checked: CheckedUpload, org_code: str | None) -> UploadPreview:
+def _preview(cur, checked: CheckedUpload, org_code: str | None, protect_below: int | None = None) -> UploadPreview:
     wanted = _sheet_months(checked, org_code)
     in_force = {}
     if wanted:
@@ -173,7 +179,7 @@ def _preview(cur, checked: CheckedUpload, org_code: str | None) -> UploadPreview
         ).fetchall()
         cur.unregister("wanted_keys")
         in_force = {(o, s, m): rest for o, s, m, *rest in rows}
-    totals_before = _headline_totals_in_force(cur, [k for k in wanted if k in in_force])
+    totals_before = _headline_totals_in_force(cur, [k for k in wanted if k in in_force], protect_below)
     changes = []
     for key in sorted(wanted):
         before = in_force.get(key)
@@ -191,18 +197,34 @@ def _preview(cur, checked: CheckedUpload, org_code: str | None) -> UploadPreview
     return preview
 
 
-def _headline_totals_in_force(cur, keys: list[tuple]) -> dict[tuple, float]:
+# the rows in force as a viewer with protected counts sees them (warehouse migration 005)
+_PERTURBED_VIEWS = {
+    "toiminta": "activities_in_scope(date '0001-01-01', date '9999-12-01', null, null, null, $protect_below,"
+                " $protected_types)",
+    "asenteet": "attitudes_in_scope(date '0001-01-01', date '9999-12-01', null, null, $protect_below)",
+}
+
+
+def _headline_totals_in_force(cur, keys: list[tuple], protect_below: int | None = None) -> dict[tuple, float]:
     """(org_code, sheet, month) -> the headline total of the rows in force for it now."""
+    from data_sources.vocabulary import PROTECTED_ACTIVITY_TYPES
+
     totals = {}
     for sheet in sorted({key[1] for key in keys}):
         _, month_column = SHEET_TABLES[sheet]
+        source, params = SHEET_VIEWS[sheet], {}
+        if protect_below is not None and sheet in _PERTURBED_VIEWS:
+            source = _PERTURBED_VIEWS[sheet]
+            params = {"protect_below": protect_below}
+            if sheet == "toiminta":
+                params["protected_types"] = list(PROTECTED_ACTIVITY_TYPES)
         wanted = pd.DataFrame([(o, m) for o, s, m in keys if s == sheet], columns=["org_code", "period_month"])
         cur.register("wanted_months", wanted)
         rows = cur.execute(
             f"select w.org_code, w.period_month, coalesce(sum(r.{HEADLINE_COLUMNS[sheet]}), 0)"  # noqa: S608 — names from vocabulary
-            f" from wanted_months w join {SHEET_VIEWS[sheet]} r"
+            f" from wanted_months w join {source} r"
             f"   on r.org_code = w.org_code and r.{month_column} = w.period_month"
-            " group by all"
+            " group by all", params
         ).fetchall()
         cur.unregister("wanted_months")
         totals.update({(org, sheet, month): _number(total) for org, month, total in rows})

@@ -19,7 +19,10 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
     """Replay `source`'s ledger into the empty `target`; returns counts of what was replayed."""
     src = source.cursor()
     with target.transaction() as cur:
-        for table in ("organisations", "organisation_aliases", "locked_months"):
+        # the privacy key too: a rebuild that drew new perturbations would show a second,
+        # independent version of every perturbed count (docs/figures.md, "Privacy")
+        cur.execute("delete from privacy_key")
+        for table in ("organisations", "organisation_aliases", "locked_months", "privacy_key"):
             rows = src.execute(f"select * from {table}").df()  # noqa: S608 — fixed table names
             cur.register("copied", rows)
             cur.execute(f"insert into {table} select * from copied")  # noqa: S608
