@@ -3,7 +3,7 @@
 import streamlit as st
 
 from charts import monthly_trend_chart
-from ui import data, tables, widgets
+from ui import data, narrative, tables, widgets
 from ui.context import page_context, require_role
 from ui.safe_text import escape_markdown
 
@@ -27,7 +27,8 @@ tiles = [
 for row in (tiles[:3], tiles[3:]):
     for column, (key, path, kind, colour) in zip(st.columns(3), row):
         with column:
-            widgets.metric_tile(ctx, key, now[path[0]][path[1]], before[path[0]][path[1]], kind, colour)
+            widgets.metric_tile(ctx, key, now[path[0]][path[1]], before[path[0]][path[1]], kind, colour,
+                                compare=narrative.comparable(now))
 widgets.privacy_legend(ctx, any(isinstance(now[path[0]][path[1]], str) for _, path, _, _ in tiles))
 
 trend = widgets.activity_groups_by_month(ctx, previous.from_month, period.to_month)

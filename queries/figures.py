@@ -157,18 +157,37 @@ def completeness_figures(warehouse, period: Period, scope: Scope) -> dict:
     return {"expected": expected, "reported": reported, "rate": _share(reported, expected)}
 
 
+# a comparison period with fewer reported organisation-months than this share of the current
+# period's gives no percent change, only a note on how incomplete it is (metrics.md)
+COMPLETE_COMPARISON = 0.8
+
+
+def comparison_coverage(current: dict, previous: dict) -> dict:
+    """How much of the current period's reporting the comparison period has: organisation-months
+    reported in each (Toiminta), and whether that is enough to compare."""
+    reported, earlier = current["reported"], previous["reported"]
+    return {"reported": earlier, "current_reported": reported,
+            "complete": reported == 0 or earlier >= COMPLETE_COMPARISON * reported}
+
+
 def compute_figures(warehouse, period: Period, scope: Scope, threshold: int | None = None) -> dict:
     """The figures --json document for `period` and `scope`; unless scope.exact, computed from
     perturbed rows with small protected counts hidden (queries.suppression)."""
     comparison = period.previous()
+    completeness = completeness_figures(warehouse, period, scope)
+    coverage = comparison_coverage(completeness, completeness_figures(warehouse, comparison, scope))
     figures = {
         "period": {"from": _month(period.from_month), "to": _month(period.to_month)},
-        "comparison_period": {"from": _month(comparison.from_month), "to": _month(comparison.to_month)},
+        "comparison_period": {"from": _month(comparison.from_month), "to": _month(comparison.to_month),
+                              **coverage},
         "activities": activity_figures(warehouse, period, scope),
         "attitudes": attitude_figures(warehouse, period, scope),
         "demand": demand_figures(warehouse, period, scope),
-        "completeness": completeness_figures(warehouse, period, scope),
+        "completeness": completeness,
     }
+    if not coverage["complete"]:
+        # "+1 151 %" against a year that has only its December says nothing
+        figures["activities"]["change"]["percent"] = None
     if not scope.exact:
         return suppress_figures(figures, threshold=scope.threshold if threshold is None else threshold)
     return figures

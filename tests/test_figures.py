@@ -58,7 +58,9 @@ def network():
 def test_figures_for_the_network(network):
     assert compute_figures(network, H1, Scope()) == {
         "period": {"from": "2025-01", "to": "2025-06"},
-        "comparison_period": {"from": "2024-07", "to": "2024-12"},
+        # org_a reported one month of 2024H2 (October) against four of 2025H1: too few to compare
+        "comparison_period": {"from": "2024-07", "to": "2024-12", "reported": 1, "current_reported": 4,
+                              "complete": False},
         "activities": {
             "by_type": {"vertaistukitapaaminen": 30, "vertaistukisuhde": 2, "koulutus": 10, "muu": 8},
             "client_work": 32, "development_advocacy": 10, "other": 8, "total": 50,
@@ -66,7 +68,7 @@ def test_figures_for_the_network(network):
             "blank_rows": {"experts_involved": 0, "people_reached": 1, "hours": 1},
             # (30 × 4 + 10 × 5) / 40
             "feedback": 4.25, "feedback_activities": 40,
-            "change": {"previous_total": 32, "count": 18, "percent": 56.2},
+            "change": {"previous_total": 32, "count": 18, "percent": None},
         },
         "attitudes": {
             "respondents": 40, "by_stage": {"1": 12, "2": 5, "3": 8, "4": 15, "5": 0},
@@ -147,3 +149,28 @@ def test_leadership_sees_exact_counts(network):
     figures = compute_figures(network, H1, Scope(exact=True))
     assert figures["activities"]["by_type"]["vertaistukisuhde"] == 2
     assert "suppression" not in figures
+
+
+@pytest.mark.parametrize("current, previous, complete", [
+    (12, 12, True), (12, 10, True), (10, 8, True),     # 80 % is enough
+    (12, 9, False), (12, 1, False), (48, 38, False),   # the 2025 against a 2024 of one December
+    (0, 0, True), (0, 5, True),                        # nothing to compare from: nothing to warn about
+])
+def test_an_incomplete_comparison_period_gives_no_percent_change(current, previous, complete):
+    from queries.figures import comparison_coverage
+
+    coverage = comparison_coverage({"reported": current}, {"reported": previous})
+    assert coverage == {"reported": previous, "current_reported": current, "complete": complete}
+
+
+def test_a_complete_comparison_period_gives_the_percent_change():
+    w = new_warehouse()
+    add_org(w, "org_a", start_month="2024-01")
+    rows = [{"activity_month": f"2024-{m:02d}", "activity_type": "koulutus", "count_activities": 10}
+            for m in range(7, 13)]
+    rows += [{"activity_month": f"2025-{m:02d}", "activity_type": "koulutus", "count_activities": 15}
+             for m in range(1, 7)]
+    insert_rows(w, "toiminta", rows, org_code="org_a")
+    figures = compute_figures(w, H1, Scope())
+    assert figures["comparison_period"]["complete"] is True
+    assert figures["activities"]["change"] == {"previous_total": 60, "count": 30, "percent": 50.0}

@@ -209,3 +209,16 @@ def test_completeness_sentences(lang, now, missing, last_month, expected):
 ])
 def test_a_hidden_share_is_not_called_missing(sentences, expected):
     assert sentences() == expected
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("fi", "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 412. "
+           "Muutosta ei lasketa: vertailujaksolta on vain 1/12 järjestö-kuukauden tiedot."),
+    ("sv", "Kamratstödsträffarna var 412 under januari–juni 2025. "
+           "Förändringen räknas inte: jämförelseperioden har uppgifter för bara 1/12 organisationsmånader."),
+    ("en", "There were 412 peer-support meetings in January–June 2025. "
+           "No change is computed: the comparison period has data for only 1/12 organisation-months."),
+])
+def test_an_incomplete_comparison_period_gives_a_note_instead_of_a_change(lang, expected):
+    now = {**activities(412), "comparison_period": {"reported": 1, "current_reported": 12, "complete": False}}
+    assert narrative.activity_sentences(ctx(lang), now, activities(30)) == expected

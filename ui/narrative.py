@@ -16,9 +16,24 @@ def _change(now, before) -> float | None:
     return None
 
 
-def count_sentence(lang: str, key: str, period: str, now, before) -> str:
-    """'<what> was N in <period>, X % more/less than in the previous period.' (key: narrative.<key>_*)"""
-    change = _change(now, before)
+def comparable(figures: dict) -> bool:
+    """Whether the comparison period reported enough to give a change (figures.comparison_coverage)."""
+    return figures.get("comparison_period", {}).get("complete", True)
+
+
+def comparison_note(lang: str, figures: dict) -> str | None:
+    """The sentence that says why no change is given, when the comparison period is incomplete."""
+    if comparable(figures):
+        return None
+    coverage = figures["comparison_period"]
+    return i18n.t(lang, "narrative.comparison_incomplete", reported=fmt_number(coverage["reported"], lang),
+                  current=fmt_number(coverage["current_reported"], lang))
+
+
+def count_sentence(lang: str, key: str, period: str, now, before, compare: bool = True) -> str:
+    """'<what> was N in <period>, X % more/less than in the previous period.' (key: narrative.<key>_*);
+    without the change when `compare` is false (an incomplete comparison period)."""
+    change = _change(now, before) if compare else None
     if now is None:
         return i18n.t(lang, "narrative.no_data", period=period)
     if change is None:
@@ -46,11 +61,15 @@ def activity_sentences(ctx, now: dict, before: dict) -> str:
         return i18n.t(lang, "narrative.no_activity", period=period)
     meetings = now["activities"]["by_type"].get("vertaistukitapaaminen", 0)
     previous = before["activities"]["by_type"].get("vertaistukitapaaminen", 0)
-    sentences = [count_sentence(lang, "meetings", period, meetings, previous)]
+    compare = comparable(now)
+    sentences = [count_sentence(lang, "meetings", period, meetings, previous, compare)]
     development = now["activities"]["development_advocacy"]
     if development not in (None, 0):
         sentences.append(count_sentence(lang, "development", period, development,
-                                        before["activities"]["development_advocacy"]))
+                                        before["activities"]["development_advocacy"], compare))
+    note = comparison_note(lang, now)
+    if note and not no_activity(before):
+        sentences.append(note)
     return " ".join(sentences)
 
 

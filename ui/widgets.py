@@ -37,8 +37,9 @@ def _relative_change(now, before) -> float | None:
     return (now - before) / before * 100
 
 
-def metric_tile(ctx: PageContext, key: str, now, before, kind: str, colour: str) -> None:
-    """A headline figure with its change against the comparison period."""
+def metric_tile(ctx: PageContext, key: str, now, before, kind: str, colour: str, compare: bool = True) -> None:
+    """A headline figure with its change against the comparison period (a count's change only
+    when `compare`: the comparison period reported enough)."""
     if kind == "share":
         value = fmt_share(now, ctx.lang)
         delta = None
@@ -46,7 +47,7 @@ def metric_tile(ctx: PageContext, key: str, now, before, kind: str, colour: str)
             delta = fmt_points((now - before) * 100, ctx.lang)
     else:
         value = fmt_number(now, ctx.lang)
-        change = _relative_change(now, before)
+        change = _relative_change(now, before) if compare else None
         delta = fmt_change(change, ctx.lang) if change is not None else None
     if delta is not None:
         # Streamlit reads the arrow's direction from a leading ASCII minus; no change, no colour
@@ -64,7 +65,7 @@ def overview_sentences(ctx: PageContext, now: dict, before: dict) -> str:
     """One to three sentences stating the headline and the change, in the chosen language."""
     lang, period = ctx.lang, ctx.period.label(ctx.lang)
     total, previous_total = now["activities"]["total"], before["activities"]["total"]
-    change = _relative_change(total, previous_total)
+    change = _relative_change(total, previous_total) if narrative.comparable(now) else None
     if narrative.no_activity(now) and narrative.no_activity(before):
         first = ctx.t("narrative.no_activity", period=period)
     elif change is None:
@@ -80,6 +81,9 @@ def overview_sentences(ctx: PageContext, now: dict, before: dict) -> str:
     unmet = now["demand"]["unmet_share"]
     if isinstance(unmet, float):
         sentences.append(ctx.t("overview.sentence_unmet", share=fmt_share(unmet, lang)))
+    note = narrative.comparison_note(lang, now)
+    if note and not narrative.no_activity(before):
+        sentences.append(note)
     return " ".join(sentences)
 
 
