@@ -50,7 +50,7 @@ pages = {
 navigation = st.navigation(pages)
 
 st.sidebar.divider()
-period = frame.render_period_picker(lang, date.today())
+period = frame.render_period_picker(lang, date.today(), frame.data_span(warehouse, version))
 scope = frame.render_scope_pickers(lang, warehouse, version, role)
 frame.store_context(frame.PageContext(
     lang=lang, warehouse=warehouse, settings=settings, role=role, period=period, scope=scope,

@@ -136,3 +136,25 @@ def last_complete_half_year(today: date) -> Period:
     if today.month >= 7:
         return parse_period(f"{today.year}H1")
     return parse_period(f"{today.year - 1}H2")
+
+
+# the rolling periods a viewer can pick, by their URL key: the latest N months with data
+ROLLING = {"last6": 6, "last3": 3, "last12": 12}
+
+
+def latest_months(end: date, count: int) -> Period:
+    """The `count` months up to and including `end`."""
+    return Period(add_months(end, -(count - 1)), end)
+
+
+def data_end(today: date, last_reported: date | None) -> date:
+    """The last month a period may reach: the last month any organisation has reported, never
+    past the last complete calendar month (and that month when nothing is reported yet)."""
+    last = last_complete_month(today).to_month
+    return min(last_reported, last) if last_reported else last
+
+
+def default_period(today: date, last_reported: date | None) -> Period:
+    """The latest six complete months up to the last month any organisation has reported (on
+    2 December 2026 with November in: June–November 2026)."""
+    return latest_months(data_end(today, last_reported), ROLLING["last6"])

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from demo.load import load_demo
 from i18n.formats import fmt_number, fmt_share
 from queries.figures import compute_figures
-from queries.periods import last_complete_half_year
+from queries.periods import add_months, default_period
 from queries.scope import Scope
 from warehouse import Warehouse
 from warehouse.organisations import add_organisation
@@ -27,7 +27,9 @@ def demo_db(tmp_path_factory):
     path = tmp_path_factory.mktemp("apptest") / "demo.duckdb"
     with Warehouse(str(path)) as wh:
         load_demo(wh, date.today())
-        expected = compute_figures(wh, last_complete_half_year(date.today()), Scope())
+        last = wh.cursor().execute("select max(period_month) from current_sheet_months").fetchone()[0]
+        # the page opens on the latest six months with data
+        expected = compute_figures(wh, default_period(date.today(), last), Scope())
     return path, expected
 
 
@@ -304,3 +306,42 @@ def test_the_data_contract_on_the_upload_page_is_a_section_not_a_second_title():
     from data_sources.personal_data import find_hetu
 
     assert [line for line in text.splitlines() if find_hetu(line)] == []
+
+
+def period_picker(at):
+    return next(s for s in at.sidebar.selectbox if s.label == "Tarkastelujakso")
+
+
+def test_the_pages_open_on_the_latest_six_months_with_data(app):
+    assert period_picker(app).value == "last6"
+    context = app.session_state["frame_context"]
+    assert context.period == default_period(date.today(), add_months(date.today().replace(day=1), -1))
+    assert "period" not in app.query_params     # the default stays out of a copied link
+
+
+@pytest.mark.parametrize("kind, months", [("last3", 3), ("last12", 12)])
+def test_a_rolling_period_is_kept_in_the_link_by_its_kind(demo_db, monkeypatch, kind, months):
+    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(demo_db[0]))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["period"] = kind
+    at.run()
+    assert period_picker(at).value == kind
+    assert at.session_state["frame_context"].period.length == months
+
+
+def test_only_periods_that_overlap_the_data_are_offered(tmp_path, monkeypatch):
+    # one organisation that has sent March 2025 only: no half-year without it is on offer
+    from helpers_warehouse import insert_rows
+
+    db = tmp_path / "wh.duckdb"
+    with Warehouse(str(db)) as wh:
+        add_organisation(wh, "kokeilu", "Kokeilu ry", start_month=date(2024, 1, 1))
+        insert_rows(wh, "toiminta", [{"activity_month": "2025-03", "activity_type": "koulutus"}], org_code="kokeilu")
+    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["period"] = "2025H1"
+    at.run()
+    assert period_picker(at).value == "half"
+    halves = next(s for s in at.sidebar.selectbox if s.label == "Jakso")
+    assert halves.value.code == "2025H1"
+    assert len(halves.options) == 1

@@ -178,7 +178,7 @@ def test_a_copied_link_reopens_the_same_filtered_view(app_url, browser_page):
     sector_name = i18n.label("fi", "sector", "neuvola")
 
     visit(page, f"{app_url}/activity?lang=fi")
-    expect_selected(page, kind_label, t("filters.kind_half"))
+    expect_selected(page, kind_label, t("filters.kind_last6"))   # the latest six months with data
     unfiltered = opening_sentence(page)
 
     choose(page, kind_label, t("filters.kind_quarter"))

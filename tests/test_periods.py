@@ -143,3 +143,30 @@ def test_last_complete_half_year(today, expected):
 )
 def test_last_complete_month(today, expected):
     assert last_complete_month(today) == parse_period(expected)
+
+
+@pytest.mark.parametrize("today, last_reported, expected", [
+    # the 2 December, November in: June–November, not January–June
+    (date(2026, 12, 2), date(2026, 11, 1), "2026-06..2026-11"),
+    # nobody has reported since September: the six months up to September
+    (date(2026, 12, 2), date(2026, 9, 1), "2026-04..2026-09"),
+    # a month still running is never part of it, even if someone sent it already
+    (date(2026, 12, 2), date(2026, 12, 1), "2026-06..2026-11"),
+    # nothing reported yet: the six complete calendar months
+    (date(2026, 12, 2), None, "2026-06..2026-11"),
+    (date(2026, 1, 15), date(2025, 12, 1), "2025H2"),
+])
+def test_the_default_period_is_the_latest_six_months_with_data(today, last_reported, expected):
+    from queries.periods import default_period
+
+    assert default_period(today, last_reported).code == expected
+
+
+@pytest.mark.parametrize("end, count, expected", [
+    (date(2026, 11, 1), 3, "2026-09..2026-11"), (date(2026, 11, 1), 12, "2025-12..2026-11"),
+    (date(2026, 2, 1), 6, "2025-09..2026-02"),
+])
+def test_rolling_months(end, count, expected):
+    from queries.periods import latest_months
+
+    assert latest_months(end, count).code == expected

@@ -15,9 +15,12 @@ from streamlit.runtime.pages_manager import PagesManager
 import i18n
 from data_sources.values import municipality_label
 from queries.periods import (
+    ROLLING,
     Period,
-    last_complete_half_year,
+    add_months,
+    data_end,
     last_complete_month,
+    latest_months,
     parse_period,
     period_from_range,
 )
@@ -25,7 +28,8 @@ from queries.scope import Scope
 from settings import Settings, load_settings
 from warehouse import Warehouse, open_warehouse
 
-PERIOD_KINDS = ("half", "quarter", "month", "year", "range")
+PERIOD_KINDS = (*ROLLING, "month", "quarter", "half", "year", "range")
+DEFAULT_KIND = "last6"
 _STATE = "frame"  # session-state prefix of the frame's own widgets
 # the frame every page runs in (see page_context)
 FRAME_SCRIPT = Path(__file__).resolve().parents[1] / "app.py"
@@ -101,6 +105,7 @@ def render_language_picker() -> str:
 
 
 def _kind_of(period: Period) -> str:
+    """The picker's kind for a period read from the URL (a rolling kind is read by its key)."""
     code = period.code
     if ".." in code:
         return "range"
@@ -134,40 +139,72 @@ def _choices(kind: str, last: date) -> list[Period]:
     return [p for p in periods if p.to_month <= last]
 
 
-def render_period_picker(lang: str, today: date) -> Period:
-    """Period kind and value with our own month names (Streamlit's date picker is English-only)."""
-    last = last_complete_month(today).to_month
+def data_span(warehouse: Warehouse, version: int) -> tuple[date, date] | None:
+    """(first, last) month that any organisation has reported, any sheet; None before any data."""
+    return _cached_data_span(warehouse, warehouse.location, version)
+
+
+@st.cache_data(ttl=600, max_entries=16)
+def _cached_data_span(_warehouse: Warehouse, location: str, version: int) -> tuple[date, date] | None:
+    cur = _warehouse.cursor()
     try:
-        current = parse_period(st.query_params["period"]) if "period" in st.query_params else None
-    except (ValueError, KeyError):
-        current = None
-    current = current or last_complete_half_year(today)
+        first, last = cur.execute("select min(period_month), max(period_month) from current_sheet_months").fetchone()
+    finally:
+        cur.close()
+    return (first, last) if first is not None else None
+
+
+def _overlaps(period: Period, span: tuple[date, date] | None) -> bool:
+    return span is None or (period.to_month >= span[0] and period.from_month <= span[1])
+
+
+def render_period_picker(lang: str, today: date, span: tuple[date, date] | None = None) -> Period:
+    """Period kind and value with our own month names (Streamlit's date picker is English-only).
+
+    The default is the latest six months with data; the kinds on offer are rolling 3, 6 and 12
+    months, month, quarter, half, year and a range, and only periods that overlap the data."""
+    end = data_end(today, span[1] if span else None)      # where rolling periods end
+    last = last_complete_month(today).to_month              # no period reaches past this
+    raw = st.query_params.get("period", DEFAULT_KIND)
+    current = None
+    if raw not in ROLLING:
+        try:
+            current = parse_period(raw)
+        except (ValueError, KeyError):
+            raw = DEFAULT_KIND
     sidebar = st.sidebar
     kind = sidebar.selectbox(
-        i18n.t(lang, "filters.period_kind"), PERIOD_KINDS, index=PERIOD_KINDS.index(_kind_of(current)),
+        i18n.t(lang, "filters.period_kind"), PERIOD_KINDS,
+        index=PERIOD_KINDS.index(raw if current is None else _kind_of(current)),
         format_func=lambda k: i18n.t(lang, f"filters.kind_{k}"), key=f"{_STATE}_kind",
     )
+    current = current or latest_months(end, ROLLING[raw])
+    if kind in ROLLING:
+        period = latest_months(end, ROLLING[kind])
+        _set_param("period", kind, DEFAULT_KIND)
+        return period
     if kind == "range":
-        months = list(reversed(_months_back(last, 120)))
+        first = span[0] if span else add_months(last, -119)
+        months = [m for m in reversed(_months_back(last, 120)) if m >= first] or [last]
         label = lambda m: f"{i18n.month_name(lang, m.month)} {m.year}"  # noqa: E731
-        start_default = current.from_month if current.from_month in months else months[-6]
+        start_default = current.from_month if current.from_month in months else months[max(0, len(months) - 6)]
         end_default = current.to_month if current.to_month in months else months[-1]
         start = sidebar.selectbox(i18n.t(lang, "filters.from_month"), months,
                                   index=months.index(start_default), format_func=label, key=f"{_STATE}_from")
-        end = sidebar.selectbox(i18n.t(lang, "filters.to_month"), months,
-                                index=months.index(end_default), format_func=label, key=f"{_STATE}_to")
-        if end < start:
-            start, end = end, start
-        period = period_from_range(f"{start:%Y-%m}", f"{end:%Y-%m}")
+        stop = sidebar.selectbox(i18n.t(lang, "filters.to_month"), months,
+                                 index=months.index(end_default), format_func=label, key=f"{_STATE}_to")
+        if stop < start:
+            start, stop = stop, start
+        period = period_from_range(f"{start:%Y-%m}", f"{stop:%Y-%m}")
     else:
-        options = _choices(kind, last)
+        options = [p for p in _choices(kind, last) if _overlaps(p, span)] or _choices(kind, last)[:1]
         if current not in options:
             current = options[0]
         period = sidebar.selectbox(
             i18n.t(lang, "filters.period"), options, index=options.index(current),
             format_func=lambda p: p.label(lang), key=f"{_STATE}_period_{kind}",
         )
-    _set_param("period", period.code, last_complete_half_year(today).code)
+    _set_param("period", period.code, None)
     return period
 
 
