@@ -82,6 +82,36 @@ class Period:
             f"{month_name(lang, end.month)} {end.year}"
         )
 
+    def when(self, lang: str) -> str:
+        """The period as the time of a sentence, in the case the language needs there:
+        fi "tammi–kesäkuussa 2026", "marraskuussa 2026", "vuonna 2025",
+           "marraskuusta 2025 helmikuuhun 2026";
+        sv "under januari–juni 2026", "i november 2026", "under 2025",
+           "från november 2025 till februari 2026";
+        en "in January–June 2026", "in November 2026", "in 2025",
+           "from November 2025 to February 2026"."""
+        start, end = self.from_month, self.to_month
+        name = lambda m, short=False: month_name(lang, m.month, short=short)  # noqa: E731
+        if start.year == end.year and self.length == 12:
+            return {"fi": f"vuonna {start.year}", "sv": f"under {start.year}"}.get(lang, f"in {start.year}")
+        if self.length == 1:
+            # every Finnish month name ends in -kuu: the inessive adds -ssa (marraskuussa)
+            return {"fi": f"{name(start)}ssa {start.year}",
+                    "sv": f"i {name(start)} {start.year}"}.get(lang, f"in {name(start)} {start.year}")
+        if start.year == end.year:
+            return {"fi": f"{name(start, short=True)}–{name(end)}ssa {end.year}",
+                    "sv": f"under {name(start)}–{name(end)} {end.year}"}.get(
+                        lang, f"in {name(start)}–{name(end)} {end.year}")
+        # across a year's end: fi elative to illative (marraskuusta … helmikuuhun)
+        return {"fi": f"{name(start)}sta {start.year} {name(end)}hun {end.year}",
+                "sv": f"från {name(start)} {start.year} till {name(end)} {end.year}"}.get(
+                    lang, f"from {name(start)} {start.year} to {name(end)} {end.year}")
+
+    def when_first(self, lang: str) -> str:
+        """`when` to begin a sentence with (Tammi–kesäkuussa 2026, Under 2025, In November 2026)."""
+        text = self.when(lang)
+        return text[:1].upper() + text[1:]
+
     def __str__(self) -> str:
         return self.code
 

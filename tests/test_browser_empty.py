@@ -41,13 +41,14 @@ def app_url(tmp_path_factory):
 def test_every_page_on_an_empty_warehouse(app_url, page_key):
     path, opening, charts = PAGES[page_key]
     # nothing reported: the pages open on the six complete calendar months
-    period = default_period(date.today(), None).label("fi")
+    period = default_period(date.today(), None)
     with chromium_page() as page:
         open_page(page, f"{app_url}/{path}", page_key)
         main = page.get_by_test_id("stMain")
         no_exception(page)
         if opening:
-            expect(main.get_by_test_id("stMarkdown").first).to_have_text(i18n.t("fi", opening, period=period))
+            expect(main.get_by_test_id("stMarkdown").first).to_have_text(
+                i18n.t("fi", opening, period=period.when("fi"), Period=period.when_first("fi")))
         for title in charts:
             expect(main.get_by_test_id("stAlert").filter(
                 has_text=i18n.t("fi", "common.chart_no_data", title=i18n.t("fi", title)))).to_be_visible()

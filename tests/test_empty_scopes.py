@@ -53,14 +53,14 @@ NO_ACTIVITY, NO_ATTITUDES, NO_DEMAND = "narrative.no_activity", "narrative.no_da
 OPENING = {
     "empty": {"overview": NO_ACTIVITY, "activity": NO_ACTIVITY, "attitudes": NO_ATTITUDES,
               "demand": NO_DEMAND, "completeness": "narrative.nothing_expected"},
-    "only_activity": {"overview": "Kokemustoimijoiden toimintaa oli tammi–kesäkuu 2025 yhteensä 4 kertaa.",
-                      "activity": "Vertaistukitapaamisia oli tammi–kesäkuu 2025 yhteensä 4.",
+    "only_activity": {"overview": "Kokemustoimijoiden toimintaa oli tammi–kesäkuussa 2025 yhteensä 4 kertaa.",
+                      "activity": "Vertaistukitapaamisia oli tammi–kesäkuussa 2025 yhteensä 4.",
                       "attitudes": NO_ATTITUDES, "demand": NO_DEMAND},
     "only_attitudes": {"overview": NO_ACTIVITY, "activity": NO_ACTIVITY, "demand": NO_DEMAND,
-                       "attitudes": "Jaksolla tammi–kesäkuu 2025 vastaajista 100\u00a0% suhtautui"
+                       "attitudes": "Tammi–kesäkuussa 2025 vastaajista 100\u00a0% suhtautui"
                                     " kokemustoimintaan vähintään kysyvästi (12 vastaajaa)."},
     "only_demand": {"overview": NO_ACTIVITY, "activity": NO_ACTIVITY, "attitudes": NO_ATTITUDES,
-                    "demand": "Jaksolla tammi–kesäkuu 2025 julkisen sektorin ratkaistuista pyydetyistä"
+                    "demand": "Tammi–kesäkuussa 2025 julkisen sektorin ratkaistuista pyydetyistä"
                               " kerroista 100\u00a0% jäi täyttämättä kokonaan tai osittain (2/2)."},
     "only_capacity": {"overview": NO_ACTIVITY, "activity": NO_ACTIVITY, "attitudes": NO_ATTITUDES,
                       "demand": NO_DEMAND},
@@ -114,7 +114,7 @@ def expected_opening(case: str, page: str, lang: str) -> str | None:
     text = OPENING[case].get(page)
     if text is None or " " in text:  # a literal sentence, or a page with its own figures here
         return text
-    return i18n.t(lang, text, period=PERIOD.label(lang))
+    return i18n.t(lang, text, period=PERIOD.when(lang), Period=PERIOD.when_first(lang))
 
 
 def check(at, case: str, page: str, lang: str) -> None:

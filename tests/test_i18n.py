@@ -10,8 +10,11 @@ from data_sources.vocabulary import CODE_LISTS
 
 
 def placeholders(text: str, lang: str = "fi") -> set[str]:
-    """Field names used; `{hint[sv]}` (a per-language hint chosen by the message) counts as `hint`."""
-    return {name.replace(f"[{lang}]", "") for _, name, _, _ in string.Formatter().parse(text) if name}
+    """Field names used; `{hint[sv]}` (a per-language hint chosen by the message) counts as `hint`,
+    and `{Period}` (the period phrase that begins a sentence) as `period`: where a sentence starts
+    is each language's own choice."""
+    return {name.replace(f"[{lang}]", "").replace("Period", "period")
+            for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])

@@ -122,7 +122,8 @@ def test_demand_for_a_sector_that_sends_no_requests(demo_db, monkeypatch):
     # the issue's own link on the demo: /demand?sector=jarjesto failed with KeyError: 'status_order'
     at = open_page(demo_db, monkeypatch, "pages/demand.py", "fi", sector="jarjesto")
     assert not at.exception, [e.value for e in at.exception]
-    period = at.session_state["frame_context"].period.label("fi")
-    assert at.markdown[0].value == i18n.t("fi", "narrative.no_demand", period=period)
+    period = at.session_state["frame_context"].period
+    assert at.markdown[0].value == i18n.t("fi", "narrative.no_demand", period=period.when("fi"),
+                                          Period=period.when_first("fi"))
     status_title = i18n.t("fi", "demand.status_title")
     assert i18n.t("fi", "common.chart_no_data", title=status_title) in [i.value for i in at.info]

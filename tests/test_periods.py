@@ -170,3 +170,21 @@ def test_rolling_months(end, count, expected):
     from queries.periods import latest_months
 
     assert latest_months(end, count).code == expected
+
+
+@pytest.mark.parametrize("code, fi, sv, en", [
+    ("2026H1", "tammi–kesäkuussa 2026", "under januari–juni 2026", "in January–June 2026"),
+    ("2026-11", "marraskuussa 2026", "i november 2026", "in November 2026"),
+    ("2026-03", "maaliskuussa 2026", "i mars 2026", "in March 2026"),
+    ("2025", "vuonna 2025", "under 2025", "in 2025"),
+    ("2026Q3", "heinä–syyskuussa 2026", "under juli–september 2026", "in July–September 2026"),
+    ("2025-11..2026-02", "marraskuusta 2025 helmikuuhun 2026", "från november 2025 till februari 2026",
+     "from November 2025 to February 2026"),
+    ("2025-06..2026-05", "kesäkuusta 2025 toukokuuhun 2026", "från juni 2025 till maj 2026",
+     "from June 2025 to May 2026"),
+])
+def test_the_period_as_the_time_of_a_sentence(code, fi, sv, en):
+    period = parse_period(code)
+    assert [period.when(lang) for lang in ("fi", "sv", "en")] == [fi, sv, en]
+    assert period.when_first("fi") == fi[:1].upper() + fi[1:]
+    assert period.when_first("sv") == sv[:1].upper() + sv[1:]

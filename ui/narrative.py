@@ -30,24 +30,30 @@ def comparison_note(lang: str, figures: dict) -> str | None:
                   current=fmt_number(coverage["current_reported"], lang))
 
 
-def count_sentence(lang: str, key: str, period: str, now, before, compare: bool = True) -> str:
+def when(ctx) -> dict:
+    """The period as a sentence's time, both as it reads inside a sentence and at its start
+    (templates use {period} and {Period}: fi "tammi–kesäkuussa 2026" / "Tammi–kesäkuussa 2026")."""
+    return {"period": ctx.period.when(ctx.lang), "Period": ctx.period.when_first(ctx.lang)}
+
+
+def count_sentence(lang: str, key: str, period: dict, now, before, compare: bool = True) -> str:
     """'<what> was N in <period>, X % more/less than in the previous period.' (key: narrative.<key>_*);
     without the change when `compare` is false (an incomplete comparison period)."""
     change = _change(now, before) if compare else None
     if now is None:
-        return i18n.t(lang, "narrative.no_data", period=period)
+        return i18n.t(lang, "narrative.no_data", **period)
     if change is None:
-        return i18n.t(lang, f"narrative.{key}", period=period, count=fmt_number(now, lang))
+        return i18n.t(lang, f"narrative.{key}", **period, count=fmt_number(now, lang))
     direction = "more" if change > 0.5 else ("less" if change < -0.5 else "same")
-    return i18n.t(lang, f"narrative.{key}_{direction}", period=period, count=fmt_number(now, lang),
+    return i18n.t(lang, f"narrative.{key}_{direction}", **period, count=fmt_number(now, lang),
                   change=fmt_number(abs(change), lang))
 
 
-def _absent(lang: str, period: str, basis, no_data_key: str) -> str:
+def _absent(lang: str, period: dict, basis, no_data_key: str) -> str:
     """Why a share is not shown: hidden because its counts are small, or there is nothing."""
     if isinstance(basis, str) or (isinstance(basis, (int, float)) and basis > 0):
-        return i18n.t(lang, "narrative.suppressed", period=period)
-    return i18n.t(lang, no_data_key, period=period)
+        return i18n.t(lang, "narrative.suppressed", **period)
+    return i18n.t(lang, no_data_key, **period)
 
 
 def no_activity(figures: dict) -> bool:
@@ -56,9 +62,9 @@ def no_activity(figures: dict) -> bool:
 
 
 def activity_sentences(ctx, now: dict, before: dict) -> str:
-    lang, period = ctx.lang, ctx.period.label(ctx.lang)
+    lang, period = ctx.lang, when(ctx)
     if no_activity(now) and no_activity(before):
-        return i18n.t(lang, "narrative.no_activity", period=period)
+        return i18n.t(lang, "narrative.no_activity", **period)
     meetings = now["activities"]["by_type"].get("vertaistukitapaaminen", 0)
     previous = before["activities"]["by_type"].get("vertaistukitapaaminen", 0)
     compare = comparable(now)
@@ -74,12 +80,12 @@ def activity_sentences(ctx, now: dict, before: dict) -> str:
 
 
 def attitude_sentences(ctx, now: dict) -> str:
-    lang, period = ctx.lang, ctx.period.label(ctx.lang)
+    lang, period = ctx.lang, when(ctx)
     attitudes = now["attitudes"]
     share = attitudes["curious_or_better_share"]
     if not isinstance(share, float):
         return _absent(lang, period, attitudes["respondents"], "narrative.no_data")
-    sentences = [i18n.t(lang, "narrative.curious", period=period, share=fmt_share(share, lang),
+    sentences = [i18n.t(lang, "narrative.curious", **period, share=fmt_share(share, lang),
                         respondents=fmt_number(attitudes["respondents"], lang))]
     if isinstance(attitudes.get("trend"), (int, float)):
         sentences.append(i18n.t(lang, "narrative.trend", points=fmt_points(attitudes["trend"], lang)))
@@ -89,11 +95,11 @@ def attitude_sentences(ctx, now: dict) -> str:
 
 
 def demand_sentences(ctx, now: dict) -> str:
-    lang, period = ctx.lang, ctx.period.label(ctx.lang)
+    lang, period = ctx.lang, when(ctx)
     demand = now["demand"]
     if not isinstance(demand["unmet_share"], float):
         return _absent(lang, period, demand["decided"], "narrative.no_demand")
-    sentences = [i18n.t(lang, "narrative.unmet", period=period, share=fmt_share(demand["unmet_share"], lang),
+    sentences = [i18n.t(lang, "narrative.unmet", **period, share=fmt_share(demand["unmet_share"], lang),
                         unmet=fmt_number(demand["unmet"], lang), decided=fmt_number(demand["decided"], lang))]
     # a sector is ranked only on enough decided sessions: 2 of 3 unmet is no "worst"
     sectors = {code: row for code, row in demand.get("by_sector", {}).items()
@@ -113,11 +119,11 @@ def demand_sentences(ctx, now: dict) -> str:
 
 
 def completeness_sentences(ctx, now: dict, missing_last_month: list[str], last_month: str) -> str:
-    lang, period = ctx.lang, ctx.period.label(ctx.lang)
+    lang, period = ctx.lang, when(ctx)
     completeness = now["completeness"]
     if not completeness.get("expected"):
-        return i18n.t(lang, "narrative.nothing_expected", period=period)
-    sentences = [i18n.t(lang, "narrative.completeness", period=period,
+        return i18n.t(lang, "narrative.nothing_expected", **period)
+    sentences = [i18n.t(lang, "narrative.completeness", **period,
                         share=fmt_share(completeness["rate"], lang),
                         reported=fmt_number(completeness["reported"], lang),
                         expected=fmt_number(completeness["expected"], lang))]

@@ -63,16 +63,16 @@ def metric_tile(ctx: PageContext, key: str, now, before, kind: str, colour: str,
 
 def overview_sentences(ctx: PageContext, now: dict, before: dict) -> str:
     """One to three sentences stating the headline and the change, in the chosen language."""
-    lang, period = ctx.lang, ctx.period.label(ctx.lang)
+    lang, period = ctx.lang, narrative.when(ctx)
     total, previous_total = now["activities"]["total"], before["activities"]["total"]
     change = _relative_change(total, previous_total) if narrative.comparable(now) else None
     if narrative.no_activity(now) and narrative.no_activity(before):
-        first = ctx.t("narrative.no_activity", period=period)
+        first = ctx.t("narrative.no_activity", **period)
     elif change is None:
-        first = ctx.t("overview.sentence_total", period=period, total=fmt_number(total, lang))
+        first = ctx.t("overview.sentence_total", **period, total=fmt_number(total, lang))
     else:
         direction = "more" if change > 0 else ("less" if change < 0 else "same")
-        first = ctx.t(f"overview.sentence_total_{direction}", period=period,
+        first = ctx.t(f"overview.sentence_total_{direction}", **period,
                       total=fmt_number(total, lang), change=fmt_number(abs(change), lang))
     sentences = [first]
     curious = now["attitudes"]["curious_or_better_share"]
