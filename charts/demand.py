@@ -59,12 +59,14 @@ def count_bars_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: st
 
 def capacity_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
                    month_title: str, value_title: str, series_title: str) -> alt.Chart:
-    """Two lines over months. frame: month, series (label), value."""
-    chart = alt.Chart(frame.dropna(subset=["value"])).mark_line(strokeWidth=3).encode(
+    """Two lines over months. frame: month, series (label), value and, where months went
+    unreported, segment: a line never crosses a gap (a month alone shows as its point)."""
+    chart = alt.Chart(frame.dropna(subset=["value"])).mark_line(strokeWidth=3, point=True).encode(
         x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
         y=alt.Y("value:Q", title=value_title, axis=alt.Axis(format=",d", tickMinStep=1)),
         color=alt.Color("series:N", title=series_title, scale=alt.Scale(range=["#0072B2", "#D55E00"])),
         strokeDash=alt.StrokeDash("series:N", title=series_title),
+        detail="segment:N" if "segment" in frame else alt.Undefined,
         tooltip=[alt.Tooltip("yearmonth(month):T", title=month_title, format="%B %Y"),
                  alt.Tooltip("series:N", title=series_title),
                  alt.Tooltip("value:Q", title=value_title, format=",d")],

@@ -1,5 +1,5 @@
 -- Capacity against demand per month: active experts (Kapasiteetti, summed over organisations) beside public-sector sessions requested; one row per month of the period.
--- Capacity columns are null for a month no organisation in scope reported; count_requests is 0 then. Municipality/sector filters apply to requests only (capacity rows have neither).
+-- Capacity columns are null for a month no organisation in scope reported Kapasiteetti; count_requests is null for a month from which no organisation in scope has any sheet in force (not reported: a gap, not a zero). Municipality/sector filters apply to requests only (capacity rows have neither).
 -- Params: $from_month, $to_month, $org_codes, $municipalities, $sectors (requesting sector), $public_sectors
 
 with
@@ -30,6 +30,14 @@ capacity_per_month as (
     group by capacity_month
 ),
 
+-- a month is reported when an organisation in scope sent any sheet for it (most often Toiminta):
+-- then no request is a true 0
+demand_reported as (
+    select distinct period_month as capacity_month
+    from current_sheet_months
+    where $org_codes is null or org_code = any($org_codes)
+),
+
 requests_per_month as (
     select
         received_month as capacity_month,
@@ -45,10 +53,12 @@ final as (
         capacity_per_month.count_active,
         capacity_per_month.hours_available,
         coalesce(capacity_per_month.count_reporting_orgs, 0) as count_reporting_orgs,
-        coalesce(requests_per_month.count_requests, 0)::bigint as count_requests
+        case when demand_reported.capacity_month is not null
+             then coalesce(requests_per_month.count_requests, 0) end::bigint as count_requests
     from months
     left join capacity_per_month using (capacity_month)
     left join requests_per_month using (capacity_month)
+    left join demand_reported using (capacity_month)
     order by months.capacity_month
 )
 

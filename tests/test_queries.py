@@ -375,11 +375,24 @@ def test_capacity_by_month(warehouse):
     assert rows(run_query(warehouse, "capacity_by_month", period=parse_period("2025Q1"))) == [
         {"capacity_month": "2025-01", "count_trained": 13, "count_active": 7, "hours_available": 25.5,
          "count_reporting_orgs": 2, "count_requests": 2},
+        # February: Kapasiteetti but no requests was sent, so none is a true 0
         {"capacity_month": "2025-02", "count_trained": 10, "count_active": 6, "hours_available": None,
          "count_reporting_orgs": 1, "count_requests": 0},
         {"capacity_month": "2025-03", "count_trained": None, "count_active": None, "hours_available": None,
          "count_reporting_orgs": 0, "count_requests": 12},
     ]
+
+
+def test_capacity_by_month_leaves_a_gap_for_a_month_nobody_reported(warehouse):
+    insert_rows(warehouse, "kapasiteetti", [{"capacity_month": "2025-01", "count_trained": 5, "count_active": 4}],
+                org_code="org_a")
+    insert_rows(warehouse, "kysynta", [
+        {"received_month": "2025-03", "requesting_sector": "neuvola", "status": "toteutunut", "count_sessions": 3}],
+        org_code="org_a")
+    shown = rows(run_query(warehouse, "capacity_by_month", period=parse_period("2025Q1")))
+    # January: a report came (Kapasiteetti), no request: 0; February: nothing came: a gap
+    assert [(r["capacity_month"], r["count_active"], r["count_requests"]) for r in shown] == [
+        ("2025-01", 4, 0), ("2025-02", None, None), ("2025-03", None, 3)]
 
 
 def test_white_spots_by_sector_municipality(warehouse):

@@ -173,21 +173,32 @@ CAPACITY_ROWS = pd.DataFrame({
 
 
 def test_capacity_is_two_series_over_the_months():
+    # the last field is the line's segment: after a month nobody reported, a new one begins
     assert records(demand_tables.capacity(ctx("fi"), CAPACITY_ROWS)) == [
-        ("2025-01", "Aktiiviset kokemustoimijat", 7.0, 7.0),
-        ("2025-02", "Aktiiviset kokemustoimijat", None, None),
-        ("2025-01", "Pyydetyt kerrat", 8, 8.0),
-        ("2025-02", "Pyydetyt kerrat", 0, 0.0),
+        ("2025-01", "Aktiiviset kokemustoimijat", 7.0, 7.0, 0),
+        ("2025-02", "Aktiiviset kokemustoimijat", None, None, 1),
+        ("2025-01", "Pyydetyt kerrat", 8, 8.0, 0),
+        ("2025-02", "Pyydetyt kerrat", 0, 0.0, 0),
     ]
+
+
+def test_a_month_nobody_reported_breaks_the_line_instead_of_drawing_zero():
+    rows = pd.DataFrame({"capacity_month": pd.to_datetime(["2025-01-01", "2025-02-01", "2025-03-01"]),
+                         "count_active": [7.0, None, 5.0], "count_requests": [8.0, None, 2.0]})
+    shown = demand_tables.capacity(ctx("en"), rows)
+    assert shown["value"].isna().sum() == 2          # no zero is drawn for February
+    drawn = shown.dropna(subset=["value"])
+    # January and March are in different segments: the line does not cross February
+    assert drawn.groupby("series")["segment"].nunique().tolist() == [2, 2]
 
 
 def test_capacity_and_requests_are_shown_exactly_in_a_board_view():
     rows = CAPACITY_ROWS.assign(count_requests=[3, 0])
     assert records(demand_tables.capacity(ctx("en", exact=False), rows)) == [
-        ("2025-01", "Active experience experts", 7.0, 7.0),
-        ("2025-02", "Active experience experts", None, None),
-        ("2025-01", "Sessions requested", 3, 3.0),
-        ("2025-02", "Sessions requested", 0, 0.0),
+        ("2025-01", "Active experience experts", 7.0, 7.0, 0),
+        ("2025-02", "Active experience experts", None, None, 1),
+        ("2025-01", "Sessions requested", 3, 3.0, 0),
+        ("2025-02", "Sessions requested", 0, 0.0, 0),
     ]
 
 

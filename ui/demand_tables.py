@@ -63,15 +63,20 @@ def open_over_60_days(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def capacity(ctx: PageContext, rows: pd.DataFrame) -> pd.DataFrame:
-    """month, series (active experts / public requests), count (as shown), value."""
-    parts = [pd.DataFrame({
-        "month": pd.to_datetime(rows["capacity_month"]),
-        "series": i18n.t(ctx.lang, f"demand.series_{column}"),
-        "count": rows[column],
-    }) for column in ("count_active", "count_requests")]
+    """month, series (active experts / public requests), count (as shown), value, segment (a month
+    nobody in scope reported is a gap: the line stops there and starts a new segment after it)."""
+    parts = []
+    for column in ("count_active", "count_requests"):
+        values = rows[column]
+        parts.append(pd.DataFrame({
+            "month": pd.to_datetime(rows["capacity_month"]),
+            "series": i18n.t(ctx.lang, f"demand.series_{column}"),
+            "count": values,
+            "segment": values.isna().cumsum().to_numpy(),
+        }))
     long = pd.concat(parts, ignore_index=True)
     long["value"] = drawable(long["count"])
-    return long
+    return long[["month", "series", "count", "value", "segment"]]
 
 
 def white_spots(ctx: PageContext, spots: pd.DataFrame, activity: pd.DataFrame,
