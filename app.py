@@ -19,6 +19,7 @@ st.set_page_config(page_title="Kokemusmittari", page_icon=str(ICON), layout="wid
 # the chosen language under the uploader instead
 st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'] {display: none;}</style>")
 lang = frame.render_language_picker()
+st.html(frame.widget_texts_style(lang))
 settings = frame.get_settings()
 warehouse = frame.get_warehouse()
 version = frame.data_version(warehouse)

@@ -86,6 +86,35 @@ def _set_param(key: str, value: str | None, default: str | None = None) -> None:
         st.query_params[key] = value
 
 
+def widget_texts_style(lang: str) -> str:
+    """Streamlit writes a few texts of its own widgets in English only, with no setting for them.
+    A narrowly scoped style rule puts ours in their place (tests/test_browser_widget_texts.py):
+    the uploader's button and the multiselect's "No results"; the chart toolbar (Show data,
+    Download as PNG, Copy Vega-Lite spec, Fullscreen) is hidden for our own table, xlsx, CSV and
+    PNG downloads under each chart, and in Finnish and Swedish the table toolbar too (each table
+    of figures has our downloads). The multiselects' "Select all" is turned off where they are made."""
+    def content(key: str) -> str:
+        return '"' + i18n.t(lang, key).replace("\\", "").replace('"', "'") + '"'
+
+    rules = [
+        # the uploader's English "Upload": its text hidden, ours written in its place
+        "[data-testid='stFileUploaderDropzone'] [data-testid='stBaseButton-secondary'] "
+        "[data-testid='stMarkdownContainer'] p {font-size: 0;}",
+        "[data-testid='stFileUploaderDropzone'] [data-testid='stBaseButton-secondary'] "
+        f"[data-testid='stMarkdownContainer'] p::after {{content: {content('frame.upload_button')}; font-size: 1rem;}}",
+        # a multiselect's search without a match
+        "div[role='option'][style*='display: contents'] > span {font-size: 0;}",
+        f"div[role='option'][style*='display: contents'] > span::after {{content: {content('frame.no_results')};"
+        " font-size: 1rem;}",
+        "[data-testid='stElementContainer']:has([data-testid='stVegaLiteChart']) [data-testid='stElementToolbar']"
+        " {display: none;}",
+    ]
+    if lang != "en":
+        rules.append("[data-testid='stElementContainer']:has([data-testid='stDataFrame']) "
+                     "[data-testid='stElementToolbar'] {display: none;}")
+    return "<style>" + "\n".join(rules) + "</style>"
+
+
 def render_language_picker() -> str:
     """The language: from the URL on first load, then from the picker; kept in the URL."""
     key = f"{_STATE}_lang"
@@ -251,19 +280,19 @@ def render_scope_pickers(lang: str, warehouse: Warehouse, version: int, role: st
         i18n.t(lang, "filters.organisations"), list(org_names),
         default=[o for o in _list_param("org") if o in org_names],
         format_func=lambda code: org_names[code], placeholder=i18n.t(lang, "filters.all"),
-        key=f"{_STATE}_orgs",
+        key=f"{_STATE}_orgs", select_all=False,
     )
     chosen_municipalities = sidebar.multiselect(
         i18n.t(lang, "filters.municipalities"), options["municipalities"],
         default=[m for m in _list_param("mun") if m in options["municipalities"]],
         format_func=lambda name: municipality_label(name, lang),
-        placeholder=i18n.t(lang, "filters.all"), key=f"{_STATE}_mun",
+        placeholder=i18n.t(lang, "filters.all"), key=f"{_STATE}_mun", select_all=False,
     )
     chosen_sectors = sidebar.multiselect(
         i18n.t(lang, "filters.sectors"), list(SECTORS),
         default=[s for s in _list_param("sector") if s in SECTORS],
         format_func=lambda code: i18n.label(lang, "sector", code),
-        placeholder=i18n.t(lang, "filters.all"), key=f"{_STATE}_sector",
+        placeholder=i18n.t(lang, "filters.all"), key=f"{_STATE}_sector", select_all=False,
     )
     _set_param("org", ",".join(chosen_orgs))
     _set_param("mun", ",".join(chosen_municipalities))

@@ -138,7 +138,7 @@ def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key
         privacy_legend(ctx, _any_hidden(table))
     shown = table.drop(columns=[c for c in table.columns if c.endswith("_order")])
     with st.expander(ctx.t("common.show_data")):
-        _table_and_downloads(ctx, shown, key, file_stem or key)
+        _table_and_downloads(ctx, shown, key, file_stem or key, chart)
 
 
 def _shown(table: pd.DataFrame) -> pd.DataFrame:
@@ -153,9 +153,23 @@ def _shown(table: pd.DataFrame) -> pd.DataFrame:
                                            else str(v)) for c in mixed})
 
 
-def _table_and_downloads(ctx: PageContext, table: pd.DataFrame, key: str, stem: str) -> None:
+def _chart_png(chart: alt.Chart) -> bytes:
+    import vl_convert
+
+    return vl_convert.vegalite_to_png(chart.to_json(), scale=2)
+
+
+def _table_and_downloads(ctx: PageContext, table: pd.DataFrame, key: str, stem: str,
+                         chart: alt.Chart | None = None) -> None:
     st.dataframe(_shown(table), hide_index=True, width="stretch")
-    left, right = st.columns(2)
+    if chart is not None:
+        # our own image download: Streamlit's chart toolbar is English only (hidden, see
+        # ui.context.widget_texts_style); drawn only when asked for
+        left, middle, right = st.columns(3)
+        middle.download_button(ctx.t("common.download_png"), lambda: _chart_png(chart), f"{stem}.png",
+                               mime="image/png", key=f"{key}_png", icon=":material/image:")
+    else:
+        left, right = st.columns(2)
     left.download_button(ctx.t("common.download_xlsx"), to_xlsx_bytes(table), f"{stem}.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          key=f"{key}_xlsx", icon=":material/download:")

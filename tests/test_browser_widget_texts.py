@@ -1,0 +1,73 @@
+"""No English in the Finnish and Swedish interface, in a real Chromium: Streamlit's own widget
+texts (the chart toolbar, the multiselect's "Select all" and "No results", the uploader's
+"Upload") are replaced or hidden by ui.context.widget_texts_style, and the chart image is our
+own download."""
+
+import subprocess
+import sys
+
+import pytest
+from browser_support import ROOT, chromium_page, screenshot, streamlit_server
+from browser_waits import open_page
+from playwright.sync_api import expect
+
+import i18n
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ENGLISH = ("Download as PNG", "Copy Vega-Lite spec", "Show data", "Select all", "No results", "Fullscreen")
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    db = tmp_path_factory.mktemp("widget_texts") / "demo.duckdb"
+    loaded = subprocess.run([sys.executable, "cli.py", "demo", "--db", str(db)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert loaded.returncode == 0, loaded.stderr
+    with streamlit_server(db) as url:
+        yield url
+
+
+def generated_text(locator) -> str:
+    """What CSS writes after an element (its ::after content), and the element's own font size."""
+    return locator.evaluate("e => getComputedStyle(e, '::after').content + '|' + getComputedStyle(e).fontSize")
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_the_chart_toolbar_and_the_multiselect_speak_the_language(app_url, lang):
+    with chromium_page() as page:
+        open_page(page, f"{app_url}/activity?lang={lang}", "activity", lang)
+        chart = page.get_by_test_id("stVegaLiteChart").first
+        chart.hover()
+        # Streamlit's toolbar (English tooltips) is hidden on every chart
+        toolbar = page.get_by_test_id("stElementContainer").filter(has=page.get_by_test_id("stVegaLiteChart")) \
+            .first.get_by_test_id("stElementToolbar")
+        expect(toolbar).to_be_hidden()
+        # our own image download, under the chart's table
+        page.get_by_text(i18n.t(lang, "common.show_data")).first.click()
+        with page.expect_download() as download:
+            page.get_by_role("button", name=i18n.t(lang, "common.download_png")).first.click()
+        assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        # the organisation filter: no "Select all"; a search without a match in our words
+        organisations = page.get_by_test_id("stMultiSelect").filter(has_text=i18n.t(lang, "filters.organisations"))
+        organisations.locator("input").click()
+        expect(page.get_by_role("option").first).to_be_visible()
+        expect(page.get_by_text("Select all", exact=True)).to_have_count(0)
+        page.keyboard.type("zzzz")
+        empty = page.locator("div[role='option'][style*='display: contents'] > span")
+        expect(empty).to_have_count(1)
+        assert generated_text(empty) == f'"{i18n.t(lang, "frame.no_results")}"|0px'
+        screenshot(page, f"widget_texts_multiselect_{lang}")
+        page.keyboard.press("Escape")
+        for text in ENGLISH:
+            expect(page.get_by_text(text, exact=True)).to_have_count(0)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_the_uploader_button_speaks_the_language(app_url, lang):
+    with chromium_page() as page:
+        open_page(page, f"{app_url}/upload?lang={lang}", "upload", lang)
+        button = page.get_by_test_id("stFileUploaderDropzone").get_by_test_id("stMarkdownContainer").locator("p")
+        expect(button).to_have_count(1)
+        assert generated_text(button) == f'"{i18n.t(lang, "frame.upload_button")}"|0px'
+        screenshot(page, f"widget_texts_uploader_{lang}")
