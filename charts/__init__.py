@@ -16,6 +16,15 @@ STAGE_COLOURS = ["#D55E00", "#E69F00", "#F0E442", "#56B4E9", "#0072B2"]
 FONT = "Source Sans Pro, Arial, sans-serif"
 
 
+def chart_data(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows a chart is given: a column mixing counts and hidden markers ("<5") as text, so
+    that Streamlit hands it to the browser as it is (Arrow refuses mixed columns)."""
+    mixed = [c for c in frame.columns if frame[c].dtype == object
+             and frame[c].map(lambda v: isinstance(v, str)).any()
+             and frame[c].map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).any()]
+    return frame.assign(**{c: frame[c].map(lambda v: None if v is None else str(v)) for c in mixed}) if mixed else frame
+
+
 def themed(chart: alt.Chart, lang: str, title: str, subtitle: str | None = None) -> alt.Chart:
     """The one theme: title with its period and scope, locale-aware axes, quiet grid."""
     title_params = alt.TitleParams(text=title, subtitle=subtitle or "", anchor="start",
@@ -37,7 +46,7 @@ def monthly_trend_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle:
                         month_title: str, value_title: str, series_title: str, hidden_title: str = "") -> alt.Chart:
     """Stacked monthly bars. frame: month (datetime), series (label), value (number) and, where
     counts may be hidden, count (as shown: a "<5" is marked above its month's bar)."""
-    chart = alt.Chart(frame).mark_bar().encode(
+    chart = alt.Chart(chart_data(frame)).mark_bar().encode(
         x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
         y=alt.Y("sum(value):Q", title=value_title, axis=alt.Axis(format=",d", tickMinStep=1)),
         color=alt.Color("series:N", title=series_title, sort=None),

@@ -3,7 +3,7 @@
 import altair as alt
 import pandas as pd
 
-from charts import STAGE_COLOURS, hidden_marks, themed, with_hidden_marks
+from charts import STAGE_COLOURS, chart_data, hidden_marks, themed, with_hidden_marks
 
 
 def stages_by_month_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
@@ -15,7 +15,7 @@ def stages_by_month_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitl
     labels = stages["stage_label"].tolist()
     # a stage keeps its colour whichever stages are present
     colours = [STAGE_COLOURS[int(stage) - 1] for stage in stages["stage"]]
-    chart = alt.Chart(frame).mark_bar().encode(
+    chart = alt.Chart(chart_data(frame)).mark_bar().encode(
         x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
         y=alt.Y("sum(respondents):Q", stack="normalize", title=share_title, axis=alt.Axis(format="%")),
         color=alt.Color("stage_label:N", title=stage_title, sort=labels,
@@ -45,7 +45,7 @@ def before_after_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: 
     groups = list(dict.fromkeys(frame["group_label"]))
     group = alt.Y("group_label:N", title=None, sort=groups, axis=alt.Axis(labelLimit=280))
     share = alt.X("share:Q", title=share_title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
-    base = alt.Chart(drawn).encode(y=group, x=share)
+    base = alt.Chart(chart_data(drawn)).encode(y=group, x=share)
     line = base.mark_line(color="#999999", strokeWidth=3).encode(detail="group_label:N")
     dots = base.mark_circle(size=160, opacity=1).encode(
         color=alt.Color("point_label:N", title=point_title,
