@@ -52,10 +52,11 @@ navigation = st.navigation(pages)
 
 st.sidebar.divider()
 period = frame.render_period_picker(lang, date.today(), frame.data_span(warehouse, version))
+compare = frame.render_comparison_picker(lang)
 scope = frame.render_scope_pickers(lang, warehouse, version, role)
 frame.store_context(frame.PageContext(
     lang=lang, warehouse=warehouse, settings=settings, role=role, period=period, scope=scope,
-    data_version=version, today=date.today(),
+    data_version=version, today=date.today(), compare=compare,
 ))
 
 if frame.demo_rows_present(warehouse, version):

@@ -8,7 +8,7 @@ from ui.context import page_context, require_role
 
 ctx = page_context()
 require_role(ctx, {"leadership", "member", "board"})
-now, before = data.figures(ctx), data.figures(ctx, ctx.period.previous())
+now, before = data.figures(ctx), data.figures(ctx, ctx.comparison)
 subtitle = f"{ctx.period.label(ctx.lang)} · {widgets.scope_label(ctx)}"
 
 st.markdown(narrative.activity_sentences(ctx, now, before))

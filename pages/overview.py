@@ -9,7 +9,7 @@ from ui.safe_text import escape_markdown
 
 ctx = page_context()
 require_role(ctx, {"leadership", "member", "board"})
-period, previous = ctx.period, ctx.period.previous()
+period, previous = ctx.period, ctx.comparison
 now, before = data.figures(ctx, period), data.figures(ctx, previous)
 
 st.markdown(widgets.overview_sentences(ctx, now, before))

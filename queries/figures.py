@@ -39,9 +39,9 @@ def _month(value) -> str:
     return f"{value:%Y-%m}"
 
 
-def activity_figures(warehouse, period: Period, scope: Scope) -> dict:
+def activity_figures(warehouse, period: Period, scope: Scope, comparison: Period | None = None) -> dict:
     by_type = run_query(warehouse, "activities_by_type", period=period, scope=scope)
-    previous = run_query(warehouse, "activities_by_type", period=period.previous(), scope=scope)
+    previous = run_query(warehouse, "activities_by_type", period=comparison or period.previous(), scope=scope)
     groups = by_type.groupby("activity_group")["count_activities"].sum()
     total = _int(by_type["count_activities"].sum())
     previous_total = _int(previous["count_activities"].sum())
@@ -89,9 +89,10 @@ def _stage_counts(frame) -> dict:
     }
 
 
-def attitude_figures(warehouse, period: Period, scope: Scope) -> dict:
+def attitude_figures(warehouse, period: Period, scope: Scope, comparison: Period | None = None) -> dict:
     current = _stage_counts(run_query(warehouse, "attitudes_by_stage", period=period, scope=scope))
-    previous = _stage_counts(run_query(warehouse, "attitudes_by_stage", period=period.previous(), scope=scope))
+    previous = _stage_counts(run_query(warehouse, "attitudes_by_stage", period=comparison or period.previous(),
+                                       scope=scope))
     shift_rows = run_query(warehouse, "attitude_shift_by_group", period=period, scope=scope)
     shift_basis = None
     shift = None
@@ -170,18 +171,20 @@ def comparison_coverage(current: dict, previous: dict) -> dict:
             "complete": reported == 0 or earlier >= COMPLETE_COMPARISON * reported}
 
 
-def compute_figures(warehouse, period: Period, scope: Scope, threshold: int | None = None) -> dict:
+def compute_figures(warehouse, period: Period, scope: Scope, threshold: int | None = None,
+                    comparison: Period | None = None) -> dict:
     """The figures --json document for `period` and `scope`; unless scope.exact, computed from
-    perturbed rows with small protected counts hidden (queries.suppression)."""
-    comparison = period.previous()
+    perturbed rows with small protected counts hidden (queries.suppression). The comparison period
+    is the one of equal length just before, unless another is given (a year earlier)."""
+    comparison = comparison or period.previous()
     completeness = completeness_figures(warehouse, period, scope)
     coverage = comparison_coverage(completeness, completeness_figures(warehouse, comparison, scope))
     figures = {
         "period": {"from": _month(period.from_month), "to": _month(period.to_month)},
         "comparison_period": {"from": _month(comparison.from_month), "to": _month(comparison.to_month),
                               **coverage},
-        "activities": activity_figures(warehouse, period, scope),
-        "attitudes": attitude_figures(warehouse, period, scope),
+        "activities": activity_figures(warehouse, period, scope, comparison),
+        "attitudes": attitude_figures(warehouse, period, scope, comparison),
         "demand": demand_figures(warehouse, period, scope),
         "completeness": completeness,
     }

@@ -47,6 +47,14 @@ class Period:
     def months(self) -> list[date]:
         return [add_months(self.from_month, i) for i in range(self.length)]
 
+    def year_earlier(self) -> "Period":
+        """The same months a year earlier (the year-over-year comparison)."""
+        return Period(add_months(self.from_month, -12), add_months(self.to_month, -12))
+
+    def compared_with(self, compare: str) -> "Period":
+        """The comparison period: "previous" (of equal length, just before) or "year"."""
+        return self.year_earlier() if compare == "year" else self.previous()
+
     def previous(self) -> "Period":
         """The period of equal length just before this one (the default comparison)."""
         return Period(add_months(self.from_month, -self.length), add_months(self.from_month, -1))

@@ -345,3 +345,21 @@ def test_only_periods_that_overlap_the_data_are_offered(tmp_path, monkeypatch):
     halves = next(s for s in at.sidebar.selectbox if s.label == "Jakso")
     assert halves.value.code == "2025H1"
     assert len(halves.options) == 1
+
+
+def test_the_comparison_can_be_the_same_period_a_year_earlier(demo_db, monkeypatch):
+    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(demo_db[0]))
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["compare"] = "year"
+    at.run()
+    assert not at.exception
+    picker = next(s for s in at.sidebar.selectbox if s.label == "Vertailu")
+    assert picker.value == "year"
+    context = at.session_state["frame_context"]
+    assert context.comparison == context.period.year_earlier()
+    assert context.comparison.label("fi") in at.caption[0].value
+    # the demo's June–November 2025 is complete: the change is given, against a year earlier
+    assert "kuin vuotta aiemmin" in at.markdown[0].value
+    picker.set_value("previous").run()
+    assert "compare" not in at.query_params
+    assert at.session_state["frame_context"].comparison == context.period.previous()

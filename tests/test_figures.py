@@ -174,3 +174,16 @@ def test_a_complete_comparison_period_gives_the_percent_change():
     figures = compute_figures(w, H1, Scope())
     assert figures["comparison_period"]["complete"] is True
     assert figures["activities"]["change"] == {"previous_total": 60, "count": 30, "percent": 50.0}
+
+
+def test_figures_compared_with_the_same_period_a_year_earlier():
+    w = new_warehouse()
+    add_org(w, "org_a", start_month="2024-01")
+    rows = [{"activity_month": f"{year}-{m:02d}", "activity_type": "koulutus", "count_activities": n}
+            for year, n in ((2024, 10), (2025, 12)) for m in range(1, 13)]
+    insert_rows(w, "toiminta", rows, org_code="org_a")
+    year_earlier = compute_figures(w, H1, Scope(), comparison=H1.year_earlier())
+    assert year_earlier["comparison_period"]["from"] == "2024-01"
+    assert year_earlier["activities"]["change"] == {"previous_total": 60, "count": 12, "percent": 20.0}
+    # against the half-year just before (2024H2, also 10 a month) the change is the same here
+    assert compute_figures(w, H1, Scope())["comparison_period"]["from"] == "2024-07"

@@ -223,3 +223,20 @@ def test_a_hidden_share_is_not_called_missing(sentences, expected):
 def test_an_incomplete_comparison_period_gives_a_note_instead_of_a_change(lang, expected):
     now = {**activities(412), "comparison_period": {"reported": 1, "current_reported": 12, "complete": False}}
     assert narrative.activity_sentences(ctx(lang), now, activities(30)) == expected
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("fi", "Vertaistukitapaamisia oli tammi–kesäkuussa 2025 yhteensä 412, 18\u00a0% enemmän kuin vuotta aiemmin."),
+    ("sv", "Kamratstödsträffarna var 412 under januari–juni 2025, 18\u00a0% fler än ett år tidigare."),
+    ("en", "There were 412 peer-support meetings in January–June 2025, 18% more than a year earlier."),
+])
+def test_a_year_over_year_comparison_says_so(lang, expected):
+    year = SimpleNamespace(lang=lang, period=parse_period("2025H1"), compare="year")
+    assert narrative.activity_sentences(year, activities(412), activities(349)) == expected
+
+
+def test_a_year_over_year_trend_says_against_what():
+    year = SimpleNamespace(lang="fi", period=parse_period("2025H1"), compare="year")
+    now = {"attitudes": {"curious_or_better_share": 0.5, "respondents": 40, "trend": 4.0, "shift": None}}
+    said = narrative.attitude_sentences(year, now)
+    assert said.endswith("Osuus muuttui +4,0\u00a0%-yks. vuotta aiempaan jaksoon verrattuna.")

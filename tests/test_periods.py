@@ -188,3 +188,12 @@ def test_the_period_as_the_time_of_a_sentence(code, fi, sv, en):
     assert [period.when(lang) for lang in ("fi", "sv", "en")] == [fi, sv, en]
     assert period.when_first("fi") == fi[:1].upper() + fi[1:]
     assert period.when_first("sv") == sv[:1].upper() + sv[1:]
+
+
+@pytest.mark.parametrize("code, compare, expected", [
+    ("2026H1", "previous", "2025H2"), ("2026H1", "year", "2025H1"),
+    ("2026-06..2026-11", "previous", "2025-12..2026-05"), ("2026-06..2026-11", "year", "2025-06..2025-11"),
+    ("2026-03", "year", "2025-03"), ("2026", "year", "2025"),
+])
+def test_the_comparison_period(code, compare, expected):
+    assert parse_period(code).compared_with(compare).code == expected

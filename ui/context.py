@@ -45,6 +45,11 @@ class PageContext:
     scope: Scope
     data_version: int
     today: date
+    compare: str = "previous"      # or "year": the same months a year earlier
+
+    @property
+    def comparison(self) -> Period:
+        return self.period.compared_with(self.compare)
 
     def t(self, key: str, **params) -> str:
         return i18n.t(self.lang, key, **params)
@@ -235,6 +240,19 @@ def render_period_picker(lang: str, today: date, span: tuple[date, date] | None 
         )
     _set_param("period", period.code, None)
     return period
+
+
+COMPARISONS = ("previous", "year")
+
+
+def render_comparison_picker(lang: str) -> str:
+    """What the period is compared with: the period of equal length before, or a year earlier."""
+    raw = st.query_params.get("compare", COMPARISONS[0])
+    compare = st.sidebar.selectbox(
+        i18n.t(lang, "filters.compare"), COMPARISONS, index=COMPARISONS.index(raw) if raw in COMPARISONS else 0,
+        format_func=lambda c: i18n.t(lang, f"filters.compare_{c}"), key=f"{_STATE}_compare")
+    _set_param("compare", compare, COMPARISONS[0])
+    return compare
 
 
 # ---- scope --------------------------------------------------------------------------------

@@ -17,8 +17,9 @@ from ui.context import PageContext
 
 
 @st.cache_data(ttl=600, max_entries=256, show_spinner=False)
-def _figures(_warehouse, location: str, version: int, period: Period, scope: Scope) -> dict:
-    return compute_figures(_warehouse, period, scope)
+def _figures(_warehouse, location: str, version: int, period: Period, scope: Scope,
+             comparison: Period | None = None) -> dict:
+    return compute_figures(_warehouse, period, scope, comparison=comparison)
 
 
 @st.cache_data(ttl=600, max_entries=512, show_spinner=False)
@@ -28,8 +29,10 @@ def _query(_warehouse, location: str, version: int, name: str, period: Period, s
 
 
 def figures(context: PageContext, period: Period | None = None) -> dict:
+    """The figures of `period` (default: the chosen one, against the chosen comparison)."""
+    comparison = context.comparison if period is None or period == context.period else None
     return _figures(context.warehouse, context.warehouse.location, context.data_version,
-                    period or context.period, context.scope)
+                    period or context.period, context.scope, comparison)
 
 
 def query(context: PageContext, name: str, period: Period | None = None, **extra) -> pd.DataFrame:

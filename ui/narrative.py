@@ -33,7 +33,11 @@ def comparison_note(lang: str, figures: dict) -> str | None:
 def when(ctx) -> dict:
     """The period as a sentence's time, both as it reads inside a sentence and at its start
     (templates use {period} and {Period}: fi "tammi–kesäkuussa 2026" / "Tammi–kesäkuussa 2026")."""
-    return {"period": ctx.period.when(ctx.lang), "Period": ctx.period.when_first(ctx.lang)}
+    compare = getattr(ctx, "compare", "previous")
+    return {"period": ctx.period.when(ctx.lang), "Period": ctx.period.when_first(ctx.lang),
+            # what a change is against: "kuin edellisellä jaksolla" / "kuin vuotta aiemmin"
+            "than": i18n.t(ctx.lang, f"narrative.than_{compare}"),
+            "against": i18n.t(ctx.lang, f"narrative.against_{compare}")}
 
 
 def count_sentence(lang: str, key: str, period: dict, now, before, compare: bool = True) -> str:
@@ -88,7 +92,7 @@ def attitude_sentences(ctx, now: dict) -> str:
     sentences = [i18n.t(lang, "narrative.curious", **period, share=fmt_share(share, lang),
                         respondents=fmt_number(attitudes["respondents"], lang))]
     if isinstance(attitudes.get("trend"), (int, float)):
-        sentences.append(i18n.t(lang, "narrative.trend", points=fmt_points(attitudes["trend"], lang)))
+        sentences.append(i18n.t(lang, "narrative.trend", **period, points=fmt_points(attitudes["trend"], lang)))
     if isinstance(attitudes.get("shift"), (int, float)):
         sentences.append(i18n.t(lang, "narrative.shift", points=fmt_points(attitudes["shift"], lang)))
     return " ".join(sentences)

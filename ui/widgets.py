@@ -57,7 +57,7 @@ def metric_tile(ctx: PageContext, key: str, now, before, kind: str, colour: str,
     st.metric(
         ctx.t(key), value, delta=delta, delta_color=colour, border=True,
         help=ctx.t(f"{key}_help", period=ctx.period.label(ctx.lang),
-                   previous=ctx.period.previous().label(ctx.lang)),
+                   previous=ctx.comparison.label(ctx.lang)),
     )
 
 
