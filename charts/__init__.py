@@ -43,22 +43,40 @@ def themed(chart: alt.Chart, lang: str, title: str, subtitle: str | None = None)
 
 
 def monthly_trend_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
-                        month_title: str, value_title: str, series_title: str, hidden_title: str = "") -> alt.Chart:
+                        month_title: str, value_title: str, series_title: str, hidden_title: str = "",
+                        comparison_end=None, comparison_end_title: str = "") -> alt.Chart:
     """Stacked monthly bars. frame: month (datetime), series (label), value (number) and, where
-    counts may be hidden, count (as shown: a "<5" is marked above its month's bar)."""
+    counts may be hidden, count (as shown: a "<5" is marked above its month's bar). With `role`
+    (current / comparison / between) the comparison's bars are paler, and `comparison_end` (the
+    first month after the comparison period) draws a dashed line where the comparison ends."""
+    opacity = alt.Undefined
+    if "role" in frame:
+        opacity = alt.Opacity("role:N", legend=None, scale=alt.Scale(
+            domain=["current", "comparison", "between"], range=[1.0, 0.55, 0.25]))
     chart = alt.Chart(chart_data(frame)).mark_bar().encode(
         x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
         y=alt.Y("sum(value):Q", title=value_title, axis=alt.Axis(format=",d", tickMinStep=1)),
         color=alt.Color("series:N", title=series_title, sort=None),
         order=alt.Order("series_order:Q") if "series_order" in frame else alt.Undefined,
+        opacity=opacity,
         tooltip=[alt.Tooltip("yearmonth(month):T", title=month_title, format="%B %Y"),
                  alt.Tooltip("series:N", title=series_title),
                  alt.Tooltip("sum(value):Q", title=value_title, format=",d")],
     )
+    layers = [chart]
     marks = hidden_marks(frame, category="month", series="series", horizontal=False,
                          encoding="yearmonth(month):O", category_title=month_title, series_title=series_title,
                          hidden_title=hidden_title or value_title) if "count" in frame else None
-    return themed(with_hidden_marks(chart, marks).properties(height=320), lang, title, subtitle)
+    if marks is not None:
+        layers.append(marks)
+    if comparison_end is not None and (pd.to_datetime(frame["month"]) >= pd.Timestamp(comparison_end)).any():
+        boundary = pd.DataFrame({"month": [pd.Timestamp(comparison_end)], "text": [comparison_end_title]})
+        at = alt.X("yearmonth(month):O", bandPosition=0)
+        layers.append(alt.Chart(boundary).mark_rule(strokeDash=[6, 4], color="#555555", strokeWidth=2).encode(x=at))
+        layers.append(alt.Chart(boundary).mark_text(align="left", baseline="top", dx=4, y=2, fontSize=11,
+                                                    color="#333333").encode(x=at, text="text:N"))
+    chart = alt.layer(*layers) if len(layers) > 1 else chart
+    return themed(chart.properties(height=320), lang, title, subtitle)
 
 
 HIDDEN_COLOUR = "#444444"

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from charts import monthly_trend_chart
+from queries.periods import add_months
 from ui import data, narrative, tables, widgets
 from ui.context import page_context, require_role
 from ui.safe_text import escape_markdown
@@ -38,6 +39,7 @@ chart = monthly_trend_chart(
     subtitle=f"{widgets.span_label(ctx, previous.from_month, period.to_month)} · {widgets.scope_label(ctx)}",
     month_title=ctx.t("common.month"), value_title=ctx.t("common.activities"),
     series_title=ctx.t("common.activity_group"),
+    comparison_end=add_months(previous.to_month, 1), comparison_end_title=ctx.t("overview.comparison_ends"),
 )
 widgets.chart_with_data(ctx, chart, tables.readable(trend, ctx.lang, {
     "month": "common.month", "series": "common.activity_group", "count": "common.activities"}),

@@ -220,3 +220,26 @@ def test_a_status_keeps_its_colour_when_no_request_was_fulfilled():
     chart = spec(status_by_sector_chart(frame, "fi", title="T", subtitle="S", sector_title="Sektori",
                                         value_title="Kerrat", status_title="Tila"))
     assert colour_of(chart) == {"Toteutumatta": STATUS_COLOURS[2], "Avoin": STATUS_COLOURS[3]}
+
+
+def test_the_monthly_trend_marks_where_the_comparison_period_ends():
+    from datetime import date
+
+    import pandas as pd
+
+    from charts import monthly_trend_chart
+
+    months = pd.date_range("2025-12-01", periods=12, freq="MS")
+    frame = pd.DataFrame({"month": months, "series": "Asiakastyö", "series_order": 0, "count": 10, "value": 10.0,
+                          "role": ["comparison"] * 6 + ["current"] * 6})
+    spec = monthly_trend_chart(frame, "fi", title="t", subtitle="s", month_title="m", value_title="v",
+                               series_title="g", comparison_end=date(2026, 6, 1),
+                               comparison_end_title="vertailujakso päättyy").to_dict()
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
+    assert marks == ["bar", "rule", "text"]
+    rule = spec["layer"][1]
+    assert rule["encoding"]["x"]["bandPosition"] == 0
+    assert spec["datasets"][rule["data"]["name"]][0]["month"].startswith("2026-06-01")
+    # the comparison's bars are paler than the chosen period's
+    assert spec["layer"][0]["encoding"]["opacity"]["scale"] == {"domain": ["current", "comparison", "between"],
+                                                                 "range": [1.0, 0.55, 0.25]}

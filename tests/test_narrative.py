@@ -240,3 +240,9 @@ def test_a_year_over_year_trend_says_against_what():
     now = {"attitudes": {"curious_or_better_share": 0.5, "respondents": 40, "trend": 4.0, "shift": None}}
     said = narrative.attitude_sentences(year, now)
     assert said.endswith("Osuus muuttui +4,0\u00a0%-yks. vuotta aiempaan jaksoon verrattuna.")
+
+
+def test_an_empty_period_says_so_even_after_a_busy_one():
+    empty = {"activities": {"by_type": {}, "development_advocacy": 0}}
+    assert narrative.activity_sentences(ctx("fi"), empty, activities(349)) == \
+        "Tammi–kesäkuussa 2025 ei ole kirjattu toimintaa valitussa rajauksessa."

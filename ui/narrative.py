@@ -67,7 +67,7 @@ def no_activity(figures: dict) -> bool:
 
 def activity_sentences(ctx, now: dict, before: dict) -> str:
     lang, period = ctx.lang, when(ctx)
-    if no_activity(now) and no_activity(before):
+    if no_activity(now):  # an empty period says so, whatever came before
         return i18n.t(lang, "narrative.no_activity", **period)
     meetings = now["activities"]["by_type"].get("vertaistukitapaaminen", 0)
     previous = before["activities"]["by_type"].get("vertaistukitapaaminen", 0)

@@ -66,7 +66,7 @@ def overview_sentences(ctx: PageContext, now: dict, before: dict) -> str:
     lang, period = ctx.lang, narrative.when(ctx)
     total, previous_total = now["activities"]["total"], before["activities"]["total"]
     change = _relative_change(total, previous_total) if narrative.comparable(now) else None
-    if narrative.no_activity(now) and narrative.no_activity(before):
+    if narrative.no_activity(now):  # an empty period says so, whatever came before
         first = ctx.t("narrative.no_activity", **period)
     elif change is None:
         first = ctx.t("overview.sentence_total", **period, total=fmt_number(total, lang))
@@ -104,6 +104,10 @@ def activity_groups_by_month(ctx: PageContext, start: date, end: date) -> pd.Dat
         "series_order": [groups.index(g) if g in groups else 9 for g in frame["activity_group"]],
         "count": frame["count_activities"],
         "value": drawable(frame["count_activities"]),
+        # the chosen period, its comparison, and (a year back) the months between them
+        "role": ["current" if ctx.period.from_month <= m <= ctx.period.to_month
+                 else "comparison" if ctx.comparison.from_month <= m <= ctx.comparison.to_month else "between"
+                 for m in pd.to_datetime(frame["activity_month"]).dt.date],
     })
 
 
