@@ -65,6 +65,17 @@ def streamlit_server(db_path: Path, extra_env: dict | None = None):
 
 
 @contextlib.contextmanager
+def demo_app(directory: Path, extra_env: dict | None = None):
+    """The demo network loaded by `cli.py demo` into a fresh file in `directory`, served; yields the URL."""
+    db = directory / "demo.duckdb"
+    loaded = subprocess.run([sys.executable, "cli.py", "demo", "--db", str(db)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300, check=False)
+    assert loaded.returncode == 0, loaded.stderr
+    with streamlit_server(db, extra_env) as url:
+        yield url
+
+
+@contextlib.contextmanager
 def chromium_page(width: int = 1400, height: int = 1000):
     from playwright.sync_api import sync_playwright
 

@@ -2,11 +2,9 @@
 on the demo network: each page in Finnish, Swedish and English, then a filtered view's link."""
 
 import re
-import subprocess
-import sys
 
 import pytest
-from browser_support import ROOT, chromium_page, screenshot, streamlit_server, wait_for_app
+from browser_support import chromium_page, demo_app, screenshot, wait_for_app
 from playwright.sync_api import expect
 
 import i18n
@@ -35,11 +33,7 @@ MIN_CHART_HEIGHT = 150  # px; a chart drawn flatter than this is not readable
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    db = tmp_path_factory.mktemp("pages") / "demo.duckdb"
-    loaded = subprocess.run([sys.executable, "cli.py", "demo", "--db", str(db)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300, check=False)
-    assert loaded.returncode == 0, loaded.stderr
-    with streamlit_server(db) as url:
+    with demo_app(tmp_path_factory.mktemp("pages")) as url:
         yield url
 
 

@@ -3,12 +3,10 @@ page, on the demo network in a real Chromium, goes to the address the app is ser
 (A :material/…: page icon used to make every page fetch its SVG from fonts.gstatic.com.)"""
 
 import base64
-import subprocess
-import sys
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import ROOT, chromium_page, streamlit_server
+from browser_support import ROOT, chromium_page, demo_app
 from browser_waits import no_exception, open_page
 from playwright.sync_api import expect
 
@@ -22,11 +20,7 @@ PAGES = {"overview": ("", 1), "activity": ("activity", 4), "attitudes": ("attitu
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    db = tmp_path_factory.mktemp("requests") / "demo.duckdb"
-    loaded = subprocess.run([sys.executable, "cli.py", "demo", "--db", str(db)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300, check=False)
-    assert loaded.returncode == 0, loaded.stderr
-    with streamlit_server(db) as url:
+    with demo_app(tmp_path_factory.mktemp("requests")) as url:
         yield url
 
 

@@ -3,11 +3,8 @@ texts (the chart toolbar, the multiselect's "Select all" and "No results", the u
 "Upload") are replaced or hidden by ui.context.widget_texts_style, and the chart image is our
 own download."""
 
-import subprocess
-import sys
-
 import pytest
-from browser_support import ROOT, chromium_page, screenshot, streamlit_server
+from browser_support import chromium_page, demo_app, screenshot
 from browser_waits import open_page
 from playwright.sync_api import expect
 
@@ -20,11 +17,7 @@ ENGLISH = ("Download as PNG", "Copy Vega-Lite spec", "Show data", "Select all", 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    db = tmp_path_factory.mktemp("widget_texts") / "demo.duckdb"
-    loaded = subprocess.run([sys.executable, "cli.py", "demo", "--db", str(db)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300, check=False)
-    assert loaded.returncode == 0, loaded.stderr
-    with streamlit_server(db) as url:
+    with demo_app(tmp_path_factory.mktemp("widget_texts"), None) as url:
         yield url
 
 

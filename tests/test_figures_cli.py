@@ -108,3 +108,21 @@ def test_demand_counts_public_sessions_only(figures):
 def test_completeness(figures):
     # January–April have Toiminta rows of lauste; May and June are missing
     assert figures["completeness"] == {"expected": 6, "reported": 4, "rate": 0.667}
+
+
+def test_suppressed_figures_of_the_demo_give_every_public_sectors_unmet_share(tmp_path):
+    # what the board exists to see: requests are not protected, so no share is hidden
+    from data_sources.vocabulary import PUBLIC_SECTORS
+    from queries.periods import last_complete_half_year
+
+    db = tmp_path / "demo.duckdb"
+    assert cli(db, "demo").returncode == 0
+    period = last_complete_half_year(datetime.now().date()).code
+    shown = cli(db, "figures", "--period", period, "--suppress", "--json")
+    assert shown.returncode == 0, shown.stderr
+    by_sector = json.loads(shown.stdout)["demand"]["by_sector"]
+    decided = {code: row for code, row in by_sector.items() if code in PUBLIC_SECTORS and row["decided"]}
+    assert {"neuvola", "kouluterveydenhuolto", "sairaala"} <= set(decided)
+    for code, row in decided.items():
+        assert isinstance(row["unmet_share"], float), (code, row)
+        assert row["unmet_share"] == round(row["unmet"] / row["decided"], 3)
