@@ -17,12 +17,10 @@ FONT = "Source Sans Pro, Arial, sans-serif"
 
 
 def chart_data(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows a chart is given: a column mixing counts and hidden markers ("<5") as text, so
-    that Streamlit hands it to the browser as it is (Arrow refuses mixed columns)."""
-    mixed = [c for c in frame.columns if frame[c].dtype == object
-             and frame[c].map(lambda v: isinstance(v, str)).any()
-             and frame[c].map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)).any()]
-    return frame.assign(**{c: frame[c].map(lambda v: None if v is None else str(v)) for c in mixed}) if mixed else frame
+    """The rows a chart is given, with counts beside "<5" markers as text (queries.suppression)."""
+    from queries.suppression import markers_as_text
+
+    return markers_as_text(frame)
 
 
 def themed(chart: alt.Chart, lang: str, title: str, subtitle: str | None = None) -> alt.Chart:

@@ -20,6 +20,7 @@ their statuses, capacity, hours, completeness — are neither perturbed nor hidd
 import copy
 from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from data_sources import vocabulary
@@ -49,6 +50,21 @@ def is_small(value, threshold: int) -> bool:
 
 
 # --- DataFrames ----------------------------------------------------------------------------
+
+
+def markers_as_text(frame: pd.DataFrame, missing=None) -> pd.DataFrame:
+    """`frame` with each column that mixes counts and hidden markers ("<5") as text, a missing
+    value as `missing`: Arrow, through which Streamlit sends charts and grids, refuses mixed
+    columns (the downloads keep the numbers as numbers)."""
+    def number(v) -> bool:
+        return isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool) and not pd.isna(v)
+
+    mixed = [c for c in frame.columns if frame[c].dtype == object
+             and frame[c].map(lambda v: isinstance(v, str)).any() and frame[c].map(number).any()]
+    if not mixed:
+        return frame
+    return frame.assign(**{c: frame[c].map(lambda v: v if isinstance(v, str) else (str(v) if number(v) else missing))
+                           for c in mixed})
 
 
 def suppress_small_counts(

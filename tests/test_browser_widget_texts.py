@@ -5,7 +5,7 @@ own download."""
 
 import pytest
 from browser_support import chromium_page, demo_app, screenshot
-from browser_waits import open_page
+from browser_waits import RUN_TIMEOUT, open_page
 from playwright.sync_api import expect
 
 import i18n
@@ -38,7 +38,8 @@ def test_the_chart_toolbar_and_the_multiselect_speak_the_language(app_url, lang)
         expect(toolbar).to_be_hidden()
         # our own image download, under the chart's table
         page.get_by_text(i18n.t(lang, "common.show_data")).first.click()
-        with page.expect_download() as download:
+        # the image is drawn on the click (vl-convert starts its engine on the first one): a run's wait
+        with page.expect_download(timeout=RUN_TIMEOUT) as download:
             page.get_by_role("button", name=i18n.t(lang, "common.download_png")).first.click()
         assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         # the organisation filter: no "Select all"; a search without a match in our words

@@ -104,3 +104,12 @@ def test_a_total_holding_protected_counts_is_protected_with_them():
     assert result["total"] == "<5" and result["client_work"] == "<5"
     assert result["development_advocacy"] == 1 and result["by_type"]["koulutus"] == 1
     assert not is_hidden(result["people_reached"])   # a true zero stays 0
+
+
+def test_a_column_mixing_counts_and_markers_becomes_text_for_arrow():
+    from queries.suppression import markers_as_text
+
+    shown = markers_as_text(frame(n=pd.Series([12, "<5", None], dtype=object), label=["a", "b", "c"], x=[1, 2, 3]),
+                            missing="")
+    assert shown["n"].tolist() == ["12", "<5", ""]
+    assert shown["label"].tolist() == ["a", "b", "c"] and shown["x"].tolist() == [1, 2, 3]

@@ -25,11 +25,6 @@ def protected_types(frame: pd.DataFrame, column: str = "activity_type") -> list[
     return [code in codes for code in frame[column]]
 
 
-def hidden_count(frame: pd.DataFrame, *columns: str) -> int:
-    """How many cells of `columns` show a hidden marker (for the legend under a view)."""
-    return int(sum(frame[column].map(is_hidden).sum() for column in columns if column in frame))
-
-
 def drawable(values: pd.Series) -> pd.Series:
     """Numbers for a chart: a hidden count ('<5') becomes missing; the chart marks it instead."""
     return pd.to_numeric(values.map(lambda v: None if is_hidden(v) else v), errors="coerce")

@@ -9,6 +9,7 @@ import streamlit as st
 import i18n
 from data_sources.values import municipality_label
 from i18n.formats import fmt_change, fmt_month, fmt_number, fmt_points, fmt_share
+from queries.suppression import is_hidden, markers_as_text
 from ui import data, narrative
 from ui.context import PageContext, organisation_names
 from ui.exports import to_csv_bytes, to_xlsx_bytes
@@ -123,8 +124,6 @@ def privacy_legend(ctx: PageContext, hidden: bool) -> None:
 
 
 def _any_hidden(table: pd.DataFrame) -> bool:
-    from queries.suppression import is_hidden
-
     return any(table[column].map(is_hidden).any() for column in table.columns)
 
 
@@ -145,18 +144,6 @@ def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key
         _table_and_downloads(ctx, shown, key, file_stem or key, chart)
 
 
-def _shown(table: pd.DataFrame) -> pd.DataFrame:
-    """The table for the grid: a column that mixes counts and hidden markers ("<5") as text
-    (the downloads keep the numbers as numbers)."""
-    mixed = [c for c in table.columns if table[c].dtype == object
-             and table[c].map(lambda v: isinstance(v, str)).any() and not table[c].map(
-                 lambda v: isinstance(v, str) or v is None).all()]
-    if not mixed:
-        return table
-    return table.assign(**{c: table[c].map(lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v))
-                                           else str(v)) for c in mixed})
-
-
 def _chart_png(chart: alt.Chart) -> bytes:
     import vl_convert
 
@@ -165,7 +152,7 @@ def _chart_png(chart: alt.Chart) -> bytes:
 
 def _table_and_downloads(ctx: PageContext, table: pd.DataFrame, key: str, stem: str,
                          chart: alt.Chart | None = None) -> None:
-    st.dataframe(_shown(table), hide_index=True, width="stretch")
+    st.dataframe(markers_as_text(table, missing=""), hide_index=True, width="stretch")
     if chart is not None:
         # our own image download: Streamlit's chart toolbar is English only (hidden, see
         # ui.context.widget_texts_style); drawn only when asked for
