@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit.logger import get_logger
 
 import i18n
+from ui import auth
 from ui import context as frame
 
 # the icon ships with the app (a :material/…: icon would be fetched from fonts.gstatic.com)
@@ -22,41 +23,60 @@ lang = frame.render_language_picker()
 st.html(frame.widget_texts_style(lang))
 settings = frame.get_settings()
 warehouse = frame.get_warehouse()
+# who is looking, read again on every run: a changed role holds from the next click
+viewer = auth.current_viewer(lang, settings, warehouse)
+
+# every page of the app and the roles that may open it; each page checks the role itself too
+PAGES = {
+    "nav.section_figures": [
+        ("pages/overview.py", "overview", ":material/dashboard:", frame.ALL_ROLES),
+        ("pages/activity.py", "activity", ":material/groups:", frame.ALL_ROLES),
+        ("pages/attitudes.py", "attitudes", ":material/psychology:", frame.ALL_ROLES),
+        ("pages/demand.py", "demand", ":material/account_balance:", frame.ALL_ROLES),
+        ("pages/completeness.py", "completeness", ":material/fact_check:", frame.ALL_ROLES),
+    ],
+    "nav.section_data": [
+        ("pages/upload.py", "upload", ":material/upload_file:", frame.UPLOAD_ROLES),
+        ("pages/admin.py", "admin", ":material/admin_panel_settings:", frame.LEADERSHIP),
+        ("pages/audit.py", "audit", ":material/history:", frame.LEADERSHIP),
+    ],
+}
+
+if viewer is None:
+    # no figure, no filter: every address of the app shows why, and how to get in
+    gate = [st.Page(lambda: auth.render_gate(lang, settings), title=i18n.t(lang, "access.page_title"),
+                    url_path=key, default=key == "overview")
+            for section in PAGES.values() for _, key, _, _ in section]
+    st.navigation(gate, position="hidden").run()
+    st.stop()
+
 version = frame.data_version(warehouse)
-role = settings.view_role
+role = viewer.role
 
 
-def page(path: str, key: str, icon: str, default: bool = False) -> st.Page:
-    return st.Page(path, title=i18n.t(lang, f"nav.{key}"), icon=icon, url_path=key, default=default)
+def page(path: str, key: str, icon: str, roles: frozenset) -> st.Page:
+    # a page outside the role is not in the menu; its address still runs the page, which
+    # answers with a sentence (require_role), never with its content
+    return st.Page(path, title=i18n.t(lang, f"nav.{key}"), icon=icon, url_path=key, default=key == "overview",
+                   visibility="visible" if role in roles else "hidden")
 
 
-# Every page is listed here explicitly; each page checks the viewer's role itself.
 # The scripts live in pages/, which switches Streamlit into its old multipage mode until
 # some session has run st.navigation: a deep link (/upload) as a fresh server's first
 # request would run the page script alone, without this frame. Every page starts with
 # ui.context.page_context(), which notices that run and reruns it through this frame
 # (tests/test_browser_deep_link.py proves it under `streamlit run app.py`).
-pages = {
-    i18n.t(lang, "nav.section_figures"): [
-        page("pages/overview.py", "overview", ":material/dashboard:", default=True),
-        page("pages/activity.py", "activity", ":material/groups:"),
-        page("pages/attitudes.py", "attitudes", ":material/psychology:"),
-        page("pages/demand.py", "demand", ":material/account_balance:"),
-        page("pages/completeness.py", "completeness", ":material/fact_check:"),
-    ],
-    i18n.t(lang, "nav.section_data"): [
-        page("pages/upload.py", "upload", ":material/upload_file:"),
-    ],
-}
+pages = {i18n.t(lang, section): [page(*entry) for entry in entries] for section, entries in PAGES.items()}
 navigation = st.navigation(pages)
+frame.render_viewer(lang, viewer, warehouse)
 
 st.sidebar.divider()
 period = frame.render_period_picker(lang, date.today(), frame.data_span(warehouse, version))
 compare = frame.render_comparison_picker(lang)
-scope = frame.render_scope_pickers(lang, warehouse, version, role)
+scope = frame.render_scope_pickers(lang, warehouse, version, viewer)
 frame.store_context(frame.PageContext(
     lang=lang, warehouse=warehouse, settings=settings, role=role, period=period, scope=scope,
-    data_version=version, today=date.today(), compare=compare,
+    data_version=version, today=date.today(), compare=compare, viewer=viewer,
 ))
 
 if frame.demo_rows_present(warehouse, version):

@@ -158,6 +158,84 @@ def cmd_orgs_add(args) -> int:
     return EXIT_OK
 
 
+def cmd_people_list(args) -> int:
+    from warehouse.access import list_domain_rules, list_people
+
+    with _open(args) as wh:
+        people, rules = list_people(wh), list_domain_rules(wh)
+    document = {"people": json.loads(people.to_json(orient="records", date_format="iso")),
+                "domain_rules": json.loads(rules.to_json(orient="records", date_format="iso"))}
+    lines = [f"{r.email:<40} {r.role:<11} {r.org_code or ''}" for r in people.itertuples()]
+    lines += [f"@{r.domain:<39} {r.role:<11} {r.org_code or ''}" for r in rules.itertuples()]
+    _emit(args, document, lines or ["(nobody may sign in)"])
+    return EXIT_OK
+
+
+def _access_change(args, change) -> int:
+    from warehouse.access import AccessError
+
+    with _open(args) as wh:
+        try:
+            change(wh)
+        except AccessError as error:
+            print(f"refused [{error.code}]: {error}", file=sys.stderr)
+            if args.json:
+                _emit(args, {"ok": False, "code": error.code}, [])
+            return EXIT_REFUSED
+    return EXIT_OK
+
+
+def cmd_people_add(args) -> int:
+    from warehouse.access import set_domain_rule, set_person
+
+    def change(wh):
+        if args.target.startswith("@"):
+            set_domain_rule(wh, args.target, args.role, args.org, actor=args.by)
+        else:
+            set_person(wh, args.target, args.role, args.org, actor=args.by)
+
+    code = _access_change(args, change)
+    if code == EXIT_OK:
+        _emit(args, {"ok": True, "target": args.target.lower(), "role": args.role, "org": args.org},
+              [f"{args.target.lower()}: {args.role}" + (f" of {args.org}" if args.org else "")])
+    return code
+
+
+def cmd_people_remove(args) -> int:
+    from warehouse.access import remove_domain_rule, remove_person
+
+    def change(wh):
+        if args.target.startswith("@"):
+            remove_domain_rule(wh, args.target, actor=args.by)
+        else:
+            remove_person(wh, args.target, actor=args.by)
+
+    code = _access_change(args, change)
+    if code == EXIT_OK:
+        _emit(args, {"ok": True, "target": args.target.lower()}, [f"removed {args.target.lower()}"])
+    return code
+
+
+def cmd_lock(args) -> int:
+    from warehouse.access import lock_months, unlock_months
+
+    months = [_parse_month(m) for m in args.month]
+    counted: list[int] = []
+
+    def change(wh):
+        if args.command == "lock":
+            counted.append(lock_months(wh, months, args.org, actor=args.by))
+        else:
+            counted.append(unlock_months(wh, months, args.org, actor=args.by, reason=args.reason))
+
+    code = _access_change(args, change)
+    if code == EXIT_OK:
+        verb = "locked" if args.command == "lock" else "unlocked"
+        _emit(args, {"ok": True, verb: counted[0], "org": args.org or "*"},
+              [f"{verb} {counted[0]} month(s) for {args.org or 'the whole network'}"])
+    return code
+
+
 def cmd_uploads(args) -> int:
     from warehouse.ledger import list_uploads
 
@@ -175,7 +253,13 @@ def cmd_rollback(args) -> int:
         try:
             restored = rollback_upload(wh, args.upload_id, actor=args.by)
         except RollbackError as error:
-            raise UsageError(str(error)) from error
+            if error.code != "locked_period":
+                raise UsageError(str(error)) from error
+            # a refusal, not a mistake: the month is locked until leadership unlocks it
+            print(f"refused [locked_period]: {error}", file=sys.stderr)
+            if args.json:
+                _emit(args, {"ok": False, "code": "locked_period", "upload_id": args.upload_id}, [])
+            return EXIT_REFUSED
     _emit(args, {"upload_id": args.upload_id, "sheet_months": len(restored)},
           [f"upload {args.upload_id} rolled back ({len(restored)} sheet-months restored)"])
     return EXIT_OK
@@ -251,6 +335,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start", help="YYYY-MM, the first month it is expected to report")
     p.add_argument("--municipality")
     p.set_defaults(run=cmd_orgs_add)
+
+    people = sub.add_parser("people", help="who may sign in, in which role").add_subparsers(
+        dest="people", required=True)
+    p = people.add_parser("list", parents=[common])
+    p.set_defaults(run=cmd_people_list)
+    p = people.add_parser("add", parents=[common], help="add a person, or @domain for a rule")
+    p.add_argument("target", help="an e-mail address, or @domain.fi for everyone there")
+    p.add_argument("--role", required=True, choices=("leadership", "member", "board"))
+    p.add_argument("--org", help="the member's organisation (member role only)")
+    p.set_defaults(run=cmd_people_add)
+    p = people.add_parser("remove", parents=[common])
+    p.add_argument("target", help="an e-mail address, or @domain.fi")
+    p.set_defaults(run=cmd_people_remove)
+
+    for name, helptext in (("lock", "lock reviewed months"), ("unlock", "unlock months, with a reason")):
+        p = sub.add_parser(name, parents=[common], help=helptext)
+        p.add_argument("--month", action="append", required=True, help="YYYY-MM (repeat for several)")
+        p.add_argument("--org", help="one organisation; without it, the whole network")
+        if name == "unlock":
+            p.add_argument("--reason", required=True, help="why (kept in the audit log; no personal data)")
+        p.set_defaults(run=cmd_lock)
 
     p = sub.add_parser("uploads", parents=[common], help="the uploads ledger")
     p.add_argument("--org")

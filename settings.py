@@ -33,8 +33,11 @@ class Settings:
     max_cells: int = 300_000          # rows × columns of all tabs together
     future_days: int = 31
     suppression_threshold: int = 5
-    # who the app shows figures to until roles exist: leadership (exact) or member/board (suppressed)
+    # the local user's role when sign-in is not configured and the app serves this machine only
+    # (ui/auth.py): leadership, or board to preview the board's view on one's own machine
     view_role: str = "leadership"
+    # whom a signed-in person without a role, or a visitor of an unconfigured server, should ask
+    contact: str = ""
     # seconds to wait for another process holding the embedded DuckDB file
     lock_timeout: float = 120.0
 

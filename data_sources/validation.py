@@ -156,7 +156,7 @@ MAX_LISTED_PROBLEMS = 500
 class CheckContext:
     registry: Registry
     uploader_org: str | None
-    locked: set[date]
+    locked: set            # months locked for the network, and (org_code, month) for one organisation
     latest: date                        # the last date that is not "in the future"
     listed: dict[str, int] = field(default_factory=lambda: {"errors": 0, "warnings": 0})
     left_out: dict[str, int] = field(default_factory=lambda: {"errors": 0, "warnings": 0})
@@ -338,7 +338,7 @@ class TabReader:
     def read_row(self, row: int, cells: list) -> dict:
         record = {"source_row": row, "org_code": self.read_org(row, cells)}
         month_column = vocabulary.MONTH_COLUMN[self.sheet]
-        record[month_column] = self.read_month(row, cells)
+        record[month_column] = self.read_month(row, cells, record["org_code"])
         if month_column in self.positions:
             self.cover(record["org_code"], record[month_column], row, self.column_text(month_column),
                        self.cell(cells, month_column))
@@ -375,7 +375,7 @@ class TabReader:
             if count == 0 and day > self.context.latest:
                 continue   # a 0 in a month still to come (a template filled with zeros) says nothing
             # an explicit 0 (or -) is a report of no activity: it covers the month and replaces it
-            if self.check_month(row, header, header, day):
+            if self.check_month(row, header, header, day, base["org_code"]):
                 records.append({**base, "activity_month": day, "count_activities": count})
                 self.cover(base["org_code"], day, row, header, header)
         return records
@@ -395,7 +395,7 @@ class TabReader:
             self.error("wrong_org", row, column, value)
         return code
 
-    def read_month(self, row: int, cells: list) -> date | None:
+    def read_month(self, row: int, cells: list, org: str | None = None) -> date | None:
         month_column = vocabulary.MONTH_COLUMN[self.sheet]
         if month_column not in self.positions:
             return None
@@ -416,13 +416,14 @@ class TabReader:
         except CellError as problem:
             self.error(problem.code, row, column, value, problem.hint)
             return None
-        return first_of_month(day) if self.check_month(row, column, value, day) else None
+        return first_of_month(day) if self.check_month(row, column, value, day, org) else None
 
-    def check_month(self, row: int, column: str, value, day: date) -> bool:
+    def check_month(self, row: int, column: str, value, day: date, org: str | None) -> bool:
         if day > self.context.latest:
             self.error("future_date", row, column, value)
             return False
-        if first_of_month(day) in self.context.locked:
+        month = first_of_month(day)
+        if month in self.context.locked or (org, month) in self.context.locked:
             self.error("locked_period", row, column, value)
             return False
         return True
@@ -547,7 +548,8 @@ def validate_sheets(raw_sheets: list[RawSheet], *, registry: Registry, uploader_
     """
     context = CheckContext(
         registry=registry, uploader_org=uploader_org,
-        locked={_month_start(month) for month in locked_months},
+        locked={(key[0], _month_start(key[1])) if isinstance(key, tuple) else _month_start(key)
+                for key in locked_months},
         latest=today + timedelta(days=future_days),
     )
     errors: list[Problem] = []

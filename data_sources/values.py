@@ -369,6 +369,12 @@ def _swedish_names() -> dict[str, str]:
                 if r["sv"].strip() and r["sv"].strip() != r["fi"].strip()}
 
 
+@functools.cache
+def official_municipalities() -> tuple[str, ...]:
+    """The Finnish names of Finland's municipalities, in alphabetical order."""
+    return tuple(sorted(set(municipality_lookup().values()), key=str.casefold))
+
+
 def municipality_label(name: str | None, lang: str) -> str:
     """How a stored municipality reads in `lang`: Åbo for Turku in Swedish, the localised
     "unknown municipality" for the unknown code, the Finnish name otherwise."""

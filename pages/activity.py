@@ -4,10 +4,10 @@ import streamlit as st
 
 from charts.activity import groups_by_category_chart, type_by_month_chart
 from ui import data, narrative, tables, widgets
-from ui.context import page_context, require_role
+from ui.context import ALL_ROLES, page_context, require_role
 
 ctx = page_context()
-require_role(ctx, {"leadership", "member", "board"})
+require_role(ctx, ALL_ROLES)
 now, before = data.figures(ctx), data.figures(ctx, ctx.comparison)
 subtitle = f"{ctx.period.label(ctx.lang)} · {widgets.scope_label(ctx)}"
 

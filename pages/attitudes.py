@@ -4,10 +4,10 @@ import streamlit as st
 
 from charts.attitudes import before_after_chart, stages_by_month_chart
 from ui import attitude_tables, data, narrative, tables, widgets
-from ui.context import page_context, require_role
+from ui.context import ALL_ROLES, page_context, require_role
 
 ctx = page_context()
-require_role(ctx, {"leadership", "member", "board"})
+require_role(ctx, ALL_ROLES)
 now = data.figures(ctx)
 subtitle = f"{ctx.period.label(ctx.lang)} · {widgets.scope_label(ctx)}"
 

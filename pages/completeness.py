@@ -6,10 +6,10 @@ from charts.completeness import reporting_grid_chart
 from i18n.formats import fmt_month
 from queries.periods import last_complete_month
 from ui import completeness_tables, data, narrative, tables, widgets
-from ui.context import page_context, require_role
+from ui.context import ALL_ROLES, page_context, require_role
 
 ctx = page_context()
-require_role(ctx, {"leadership", "member", "board"})
+require_role(ctx, ALL_ROLES)
 now = data.figures(ctx)
 last = last_complete_month(ctx.today)
 grid = completeness_tables.reporting_grid(ctx, data.query(ctx, "reporting_by_organisation_month"))

@@ -10,10 +10,10 @@ from charts.demand import (
     white_spot_matrix,
 )
 from ui import data, demand_tables, narrative, tables, widgets
-from ui.context import page_context, require_role
+from ui.context import ALL_ROLES, page_context, require_role
 
 ctx = page_context()
-require_role(ctx, {"leadership", "member", "board"})
+require_role(ctx, ALL_ROLES)
 now = data.figures(ctx)
 subtitle = f"{ctx.period.label(ctx.lang)} · {widgets.scope_label(ctx)}"
 sessions = ctx.t("demand.sessions")

@@ -5,11 +5,11 @@ import streamlit as st
 from charts import monthly_trend_chart
 from queries.periods import add_months
 from ui import data, narrative, tables, widgets
-from ui.context import page_context, require_role
+from ui.context import ALL_ROLES, page_context, require_role
 from ui.safe_text import escape_markdown
 
 ctx = page_context()
-require_role(ctx, {"leadership", "member", "board"})
+require_role(ctx, ALL_ROLES)
 period, previous = ctx.period, ctx.comparison
 now, before = data.figures(ctx, period), data.figures(ctx, previous)
 

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from ui import upload_views as views
-from ui.context import page_context, require_role
+from ui.context import UPLOAD_ROLES, page_context, require_role
 
 ctx = page_context()
-require_role(ctx, {"leadership", "member"})
+require_role(ctx, UPLOAD_ROLES)
 
 views.render_templates(ctx)
 views.render_contract(ctx)

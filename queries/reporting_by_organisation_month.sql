@@ -1,5 +1,5 @@
 -- Reporting state per organisation and month of the period: one row per organisation in scope × month.
--- state: 'reported' (a Toiminta upload in force), 'locked' (month locked, nothing in force), 'missing' (expected, none), 'not_expected' (before the start month).
+-- state: 'reported' (a Toiminta upload in force), 'locked' (month locked for the network or the organisation, nothing in force), 'missing' (expected, none), 'not_expected' (before the start month).
 -- Params: $from_month, $to_month, $org_codes
 
 with
@@ -29,13 +29,14 @@ final as (
         case
             when m.period_month < o.start_month then 'not_expected'
             when r.org_code is not null then 'reported'
-            when l.period_month is not null then 'locked'
+            when l.period_month is not null or ol.org_code is not null then 'locked'
             else 'missing'
         end as state
     from organisations_in_scope o
     cross join months m
     left join reported r on r.org_code = o.org_code and r.period_month = m.period_month
     left join locked_months l on l.period_month = m.period_month
+    left join organisation_locked_months ol on ol.org_code = o.org_code and ol.period_month = m.period_month
     order by o.org_name, m.period_month
 )
 

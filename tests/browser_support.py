@@ -26,16 +26,20 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(db_path: Path, extra_env: dict | None = None):
-    """Start the app on `db_path`; yield its base URL; stop it afterwards."""
-    port = free_port()
-    env = {**os.environ, "KOKEMUSMITTARI_DB": str(db_path), **(extra_env or {})}
+def streamlit_server(db_path: Path, extra_env: dict | None = None, *, port: int | None = None,
+                     address: str = "127.0.0.1", secrets: Path | None = None):
+    """Start the app on `db_path`; yield its base URL; stop it afterwards. Streamlit's secrets
+    are `secrets` only (none by default: a developer's own .streamlit/secrets.toml is never read)."""
+    port = port or free_port()
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")},
+           "KOKEMUSMITTARI_DB": str(db_path), **(extra_env or {})}
     log_path = db_path.with_suffix(".streamlit.log")
     log = open(log_path, "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--browser.gatherUsageStats", "false"],
+         "--server.address", address, "--server.headless", "true",
+         "--browser.gatherUsageStats", "false",
+         "--secrets.files", str(secrets or db_path.parent / "no-secrets" / "secrets.toml")],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
@@ -64,14 +68,19 @@ def streamlit_server(db_path: Path, extra_env: dict | None = None):
         log.close()
 
 
-@contextlib.contextmanager
-def demo_app(directory: Path, extra_env: dict | None = None):
-    """The demo network loaded by `cli.py demo` into a fresh file in `directory`, served; yields the URL."""
+def load_demo_file(directory: Path) -> Path:
+    """The demo network loaded by `cli.py demo` into a fresh file in `directory`."""
     db = directory / "demo.duckdb"
     loaded = subprocess.run([sys.executable, "cli.py", "demo", "--db", str(db)], cwd=ROOT,
                             capture_output=True, text=True, timeout=300, check=False)
     assert loaded.returncode == 0, loaded.stderr
-    with streamlit_server(db, extra_env) as url:
+    return db
+
+
+@contextlib.contextmanager
+def demo_app(directory: Path, extra_env: dict | None = None, **server):
+    """The demo network in a fresh file in `directory`, served; yields the URL."""
+    with streamlit_server(load_demo_file(directory), extra_env, **server) as url:
         yield url
 
 
@@ -82,7 +91,9 @@ def chromium_page(width: int = 1400, height: int = 1000):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+            # a context of its own, so that a test can open a second tab in it (same cookies)
+            context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+            page = context.new_page()
             page.set_default_timeout(30_000)
             yield page
         finally:

@@ -234,7 +234,8 @@ def test_the_preview_of_a_corrected_resend_shows_each_months_totals_before_and_a
     assert seen.values.tolist() == [["3/2025", "toimintakertoja", "40", "4", "⚠ yli puolet"],
                                     ["4/2025", "toimintakertoja", "8", "6", ""]]
     replaces = table["Korvaa lähetyksen"].tolist()
-    assert all(text.startswith("maalis.csv, ") and text.endswith(", lähettäjä leadership") for text in replaces)
+    assert all(text.startswith("maalis.csv, ") and text.endswith(", lähettäjä paikallinen käyttäjä")
+               for text in replaces)
     assert " EET" in replaces[0] or " EEST" in replaces[0]      # Helsinki time, the zone named
     assert [w.value for w in at.warning] == [
         "Suuri muutos: Toiminta, maaliskuu 2025: toimintakertoja 40 → 4. Tarkista, että tämä on tarkoitus,"

@@ -123,3 +123,31 @@ def test_import_names_the_organisation_by_code_name_or_alias(db, good_csv, org):
     result = cli(db, "import", str(good_csv), "--org", org, "--json")
     assert result.returncode == 0, result.stdout + result.stderr
     assert [u["org_code"] for u in json.loads(cli(db, "uploads", "--json").stdout)["uploads"]] == ["aurinko"]
+
+
+def test_people_and_domain_rules_from_the_command_line(db):
+    assert cli(db, "people", "add", "Johto@Verkosto.fi", "--role", "leadership", "--by", "asentaja").returncode == 0
+    assert cli(db, "people", "add", "@aurinko.fi", "--role", "member", "--org", "aurinko").returncode == 0
+    refused = cli(db, "people", "add", "@gmail.com", "--role", "board", "--json")
+    assert refused.returncode == 1 and json.loads(refused.stdout) == {"ok": False, "code": "public_domain"}
+    last = cli(db, "people", "remove", "johto@verkosto.fi")
+    assert last.returncode == 1 and "[last_leader]" in last.stderr
+    listed = json.loads(cli(db, "people", "list", "--json").stdout)
+    assert [(p["email"], p["role"], p["added_by"]) for p in listed["people"]] == [
+        ("johto@verkosto.fi", "leadership", "asentaja")]
+    assert [(r["domain"], r["role"], r["org_code"]) for r in listed["domain_rules"]] == [
+        ("aurinko.fi", "member", "aurinko")]
+
+
+def test_a_locked_month_refuses_import_and_rollback_until_unlocked_with_a_reason(db, good_csv):
+    stored = json.loads(cli(db, "import", str(good_csv), "--org", "aurinko", "--json").stdout)
+    assert cli(db, "lock", "--month", "2025-02", "--org", "aurinko").returncode == 0
+    again = cli(db, "import", str(good_csv), "--org", "aurinko", "--json")
+    assert again.returncode == 1
+    assert {p["code"] for p in json.loads(again.stdout)["errors"]} == {"locked_period"}
+    rollback = cli(db, "rollback", str(stored["upload_id"]), "--json")
+    assert rollback.returncode == 1 and json.loads(rollback.stdout)["code"] == "locked_period"
+    assert cli(db, "unlock", "--month", "2025-02", "--org", "aurinko", "--reason", " ").returncode == 1
+    unlocked = cli(db, "unlock", "--month", "2025-02", "--org", "aurinko", "--reason", "helmikuun korjaus", "--json")
+    assert unlocked.returncode == 0 and json.loads(unlocked.stdout)["unlocked"] == 1
+    assert cli(db, "rollback", str(stored["upload_id"])).returncode == 0

@@ -129,7 +129,7 @@ def check(at, case: str, page: str, lang: str) -> None:
     drawn = len(at.get("vega_lite_chart")) + len(at.get("arrow_vega_lite_chart"))
     assert drawn == len(CHARTS[page]) - len(missing)
     if page == "upload":
-        assert at.caption[-1].value == i18n.t(lang, "upload.history_empty")
+        assert at.main.caption[-1].value == i18n.t(lang, "upload.history_empty")
 
 
 @pytest.mark.parametrize("page", PAGES)

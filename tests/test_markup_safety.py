@@ -157,7 +157,7 @@ def test_a_refused_file_shows_its_name_and_values_as_text_and_is_logged_once(hos
     rows = audit_rows(hostile_db)
     assert len(rows) == 1
     row = rows[0]
-    assert (row["actor"], row["org_code"]) == ("leadership", "pixel")
+    assert (row["actor"], row["org_code"]) == ("local", "pixel")
     details = json.loads(row["details"])
     assert details == {"source": "app", "codes": ["bad_number", "unknown_value"], "count_problems": 2,
                        "places": [{"code": "unknown_value", "sheet": "toiminta", "row": 2},

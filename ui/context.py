@@ -26,8 +26,13 @@ from queries.periods import (
 )
 from queries.scope import Scope
 from settings import Settings, load_settings
+from ui.auth import Viewer, sign_out
+from ui.safe_text import escape_markdown
 from warehouse import Warehouse, open_warehouse
 
+ALL_ROLES = frozenset({"leadership", "member", "board"})
+UPLOAD_ROLES = frozenset({"leadership", "member"})
+LEADERSHIP = frozenset({"leadership"})
 PERIOD_KINDS = (*ROLLING, "month", "quarter", "half", "year", "range")
 DEFAULT_KIND = "last6"
 _STATE = "frame"  # session-state prefix of the frame's own widgets
@@ -46,6 +51,17 @@ class PageContext:
     data_version: int
     today: date
     compare: str = "previous"      # or "year": the same months a year earlier
+    viewer: Viewer | None = None    # who is looking (ui/auth.py); role is viewer.role
+
+    @property
+    def actor(self) -> str:
+        """Who the ledger and the audit log name for what this viewer does."""
+        return self.viewer.actor if self.viewer else self.role
+
+    @property
+    def own_org(self) -> str | None:
+        """A member's own organisation: the only one it may send data for."""
+        return self.viewer.org_code if self.viewer and self.role == "member" else None
 
     @property
     def comparison(self) -> Period:
@@ -288,7 +304,30 @@ def organisation_names(warehouse: Warehouse, version: int) -> list[tuple[str, st
     return _filter_options(warehouse, version)["orgs"]
 
 
-def render_scope_pickers(lang: str, warehouse: Warehouse, version: int, role: str) -> Scope:
+def render_viewer(lang: str, viewer: Viewer, warehouse: Warehouse) -> None:
+    """Who is signed in, in which role, and the sign-out; or that this is the local user."""
+    sidebar = st.sidebar
+    role = i18n.t(lang, f"access.role_{viewer.role}")
+    if not viewer.signed_in:
+        sidebar.caption(i18n.t(lang, "access.local_user", role=role))
+        return
+    org = dict(organisation_names(warehouse, data_version(warehouse))).get(viewer.org_code) if viewer.org_code else None
+    # an e-mail address and an organisation's name are text, never Markdown (nor an autolink)
+    sidebar.caption(escape_markdown(i18n.t(lang, "access.signed_in_role", email=viewer.email,
+                                           role=f"{role}, {org}" if org else role)))
+    if sidebar.button(i18n.t(lang, "access.sign_out_button"), icon=":material/logout:", key=f"{_STATE}_sign_out"):
+        sign_out(warehouse, viewer)
+
+
+def exact_view(viewer: Viewer, org_codes: tuple[str, ...] | None) -> bool:
+    """Leadership sees exact counts; a member sees them for its own organisation alone; every
+    other view (the network, another member, several together, the board) is protected."""
+    if viewer.role == "leadership":
+        return True
+    return viewer.role == "member" and viewer.org_code is not None and org_codes == (viewer.org_code,)
+
+
+def render_scope_pickers(lang: str, warehouse: Warehouse, version: int, viewer: Viewer) -> Scope:
     from data_sources.vocabulary import SECTORS
 
     options = _filter_options(warehouse, version)
@@ -319,7 +358,7 @@ def render_scope_pickers(lang: str, warehouse: Warehouse, version: int, role: st
         org_codes=tuple(chosen_orgs) or None,
         municipalities=tuple(chosen_municipalities) or None,
         sectors=tuple(chosen_sectors) or None,
-        exact=role == "leadership",
+        exact=exact_view(viewer, tuple(chosen_orgs) or None),
         threshold=get_settings().suppression_threshold,
     )
 

@@ -13,11 +13,13 @@ from data_sources.problems import CheckedUpload, redact
 from data_sources.vocabulary import SHEETS
 from i18n.formats import fmt_local_date, fmt_local_time, fmt_month, fmt_number
 from queries.suppression import is_small, small_label
+from ui.auth import actor_label
 from ui.context import PageContext
 from ui.exports import to_xlsx_bytes
 from ui.safe_text import escape_markdown
 from warehouse.imports import check_and_preview
 from warehouse.ledger import (
+    PeriodLocked,
     RollbackError,
     UploadPreview,
     list_uploads,
@@ -78,6 +80,14 @@ def render_org_picker(ctx: PageContext) -> str | None:
     chooses: until then (or when they choose "named in the file") the file's own
     Organisaatio column says, and the check proposes the organisation it names."""
     orgs = {o.org_code: o.org_name for o in list_organisations(ctx.warehouse)}
+    if ctx.role == "member":
+        # a member sends for its own organisation only: the check refuses any row naming another
+        # (wrong_org), whatever the file says
+        own = ctx.own_org
+        st.selectbox(ctx.t("upload.org"), [own], key=f"{_KEY}_org_own", disabled=True,
+                     format_func=lambda code: orgs.get(code, code), help=ctx.t("upload.org_own_help"))
+        st.session_state[f"{_KEY}_org_chosen"] = True
+        return own
     options = list(orgs) + [NO_ORG]
     chosen = st.selectbox(
         ctx.t("upload.org"), options, key=f"{_KEY}_org", index=None,
@@ -127,12 +137,11 @@ def render_file(ctx: PageContext, name: str, data: bytes, org_code: str | None) 
         if f"{key}_checked" not in st.session_state:
             with st.status(ctx.t("upload.checking", name=shown_name), expanded=False) as status:
                 checked, preview = check_and_preview(ctx.warehouse, name, data, org_code=org_code,
-                                                     settings=ctx.settings,
-                                                     protect_below=ctx.scope.params()["protect_below"])
+                                                     settings=ctx.settings, protect_below=_preview_protection(ctx))
                 status.update(label=ctx.t("upload.checked", name=shown_name), state="complete")
             if not checked.ok and not _needs_an_org_first(checked):
                 # once per check of this content, as the command line does: codes, never values
-                record_refusal(ctx.warehouse, checked, uploaded_by=ctx.role, org_code=org_code,
+                record_refusal(ctx.warehouse, checked, uploaded_by=ctx.actor, org_code=org_code,
                                source="app")
             st.session_state[f"{key}_checked"] = (checked, preview)
         checked, preview = st.session_state[f"{key}_checked"]
@@ -159,10 +168,32 @@ def render_file(ctx: PageContext, name: str, data: bytes, org_code: str | None) 
         render_preview_table(ctx, preview, key)
         if st.button(ctx.t("upload.confirm"), key=f"{key}_confirm", type="primary",
                      icon=":material/check:"):
-            result = store_upload(ctx.warehouse, checked, len(data), uploaded_by=ctx.role,
-                                  org_code=org_code, source="app")
+            try:
+                result = store_upload(ctx.warehouse, checked, len(data), uploaded_by=ctx.actor,
+                                      org_code=_sender_org(ctx, org_code), source="app")
+            except PeriodLocked:
+                # locked by leadership after this file was checked: nothing was stored
+                record_refusal(ctx.warehouse, checked, uploaded_by=ctx.actor, org_code=org_code, source="app",
+                               codes=["locked_period"])
+                st.error(ctx.t("upload.locked_meanwhile"), icon=":material/lock:")
+                return
             st.session_state[f"{key}_stored"] = result
             st.rerun()
+
+
+def _preview_protection(ctx: PageContext) -> int | None:
+    """The stored totals a preview shows are exact for leadership, and for a member, whose file can
+    hold its own organisation's rows only (wrong_org); protected for anyone else."""
+    return None if ctx.role in ("leadership", "member") else ctx.settings.suppression_threshold
+
+
+def _sender_org(ctx: PageContext, org_code: str | None) -> str | None:
+    """The organisation an upload is stored for: a member's own, whatever the page was asked."""
+    if ctx.role == "member":
+        if org_code != ctx.own_org:
+            raise PermissionError("a member sends data for its own organisation only")
+        return ctx.own_org
+    return org_code
 
 
 def _stored_total(change, lang: str, hide_below: int | None) -> str:
@@ -192,14 +223,15 @@ def preview_table(lang: str, preview: UploadPreview, org_names: dict[str, str],
         t("rows_after"): [fmt_number(c.count_new_rows, lang) for c in changes],
         t("large"): [i18n.t(lang, "upload.pv_large_mark") if c.is_large_change else "" for c in changes],
         t("replaces"): [i18n.t(lang, "upload.pv_replaces_text", file=c.replaced.file_name,
-                               when=fmt_local_time(c.replaced.uploaded_at, lang), sender=c.replaced.uploaded_by)
+                               when=fmt_local_time(c.replaced.uploaded_at, lang),
+                               sender=actor_label(lang, c.replaced.uploaded_by))
                         if c.replaced else i18n.t(lang, "upload.pv_nothing") for c in changes],
     }).astype(str)
 
 
 def render_preview_table(ctx: PageContext, preview: UploadPreview, key: str) -> None:
     org_names = {o.org_code: o.org_name for o in list_organisations(ctx.warehouse)}
-    hide_below = ctx.scope.params()["protect_below"]
+    hide_below = _preview_protection(ctx)
     large = [c for c in preview.changes if c.is_large_change]
     for change in large:
         st.warning(ctx.t("upload.preview_large", sheet=i18n.label(ctx.lang, "sheet", change.sheet),
@@ -314,6 +346,8 @@ def preview_sentence(lang: str, preview: UploadPreview) -> str:
 
 def render_history(ctx: PageContext, org_code: str | None) -> None:
     st.subheader(ctx.t("upload.history_title"))
+    if ctx.role == "member":
+        org_code = ctx.own_org        # a member sees and withdraws its own organisation's uploads only
     ledger = list_uploads(ctx.warehouse, [org_code] if org_code else None)
     if ledger.empty:
         st.caption(ctx.t("upload.history_empty"))
@@ -346,10 +380,12 @@ def render_history(ctx: PageContext, org_code: str | None) -> None:
         if st.button(ctx.t("upload.rollback_button"), disabled=not sure, key=f"{_KEY}_rollback_go",
                      icon=":material/undo:"):
             try:
-                rollback_upload(ctx.warehouse, upload_id, actor=ctx.role)
-            except RollbackError:
-                # e.g. rolled back meanwhile in another session; said where the button is
-                st.error(ctx.t("upload.rollback_failed", upload_id=upload_id))
+                rollback_upload(ctx.warehouse, upload_id, actor=ctx.actor,
+                                org_codes=[ctx.own_org] if ctx.role == "member" else None)
+            except RollbackError as error:
+                # e.g. rolled back meanwhile in another session, or a month it holds is locked
+                st.error(ctx.t("upload.rollback_locked" if error.code == "locked_period"
+                               else "upload.rollback_failed", upload_id=upload_id))
             else:
                 st.session_state[f"{_KEY}_rolled_back"] = upload_id
                 st.rerun()

@@ -8,8 +8,9 @@ from data_sources.intake import check_upload
 from data_sources.problems import CheckedUpload
 from settings import Settings, load_settings
 from warehouse import Warehouse
+from warehouse.access import locked_keys
 from warehouse.ledger import StoreResult, UploadPreview, preview_upload, record_refusal, store_upload
-from warehouse.organisations import load_registry, locked_months
+from warehouse.organisations import load_registry
 
 
 @dataclass
@@ -32,6 +33,14 @@ def registered_code(warehouse: Warehouse, org_code: str | None) -> str | None:
     return code
 
 
+def _locks(warehouse: Warehouse) -> set:
+    cur = warehouse.cursor()
+    try:
+        return locked_keys(cur)
+    finally:
+        cur.close()
+
+
 def check_file(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: str | None,
                settings: Settings | None = None, today: date | None = None) -> CheckedUpload:
     """Read and validate against the current registry and locked months; stores nothing.
@@ -39,7 +48,7 @@ def check_file(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: s
     org_code = registered_code(warehouse, org_code)
     return check_upload(
         file_name, data, registry=load_registry(warehouse), uploader_org=org_code,
-        locked_months=locked_months(warehouse), today=today or date.today(),
+        locked_months=_locks(warehouse), today=today or date.today(),
         settings=settings or load_settings(),
     )
 

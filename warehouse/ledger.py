@@ -17,6 +17,7 @@ import pandas as pd
 from data_sources.problems import CheckedUpload
 from data_sources.vocabulary import MONTH_COLUMN, SHEET_COLUMNS
 from warehouse import SHEET_TABLES, Warehouse
+from warehouse.access import is_locked, locked_keys
 from warehouse.archive import FORMAT as ARCHIVE_FORMAT
 from warehouse.archive import canonical_content
 from warehouse.audit import now_utc, record_event
@@ -241,6 +242,10 @@ def store_upload(
         raise UploadRefused(f"{checked.file_name}: {len(checked.errors)} problem(s)")
     with warehouse.transaction() as cur:
         preview = _preview(cur, checked, org_code)
+        # locked between the check and the confirm: nothing is stored, nothing half-applied
+        locks = locked_keys(cur)
+        if any(is_locked(locks, c.org_code, c.period_month) for c in preview.changes):
+            raise PeriodLocked(f"{checked.file_name}: a month it changes is locked")
         if preview.unchanged:
             record_event(cur, uploaded_by, "upload_unchanged", org_code=org_code,
                          upload_id=preview.identical_upload_id, file_name=checked.file_name,
@@ -322,29 +327,40 @@ MAX_LOGGED_PLACES = 50
 
 
 def record_refusal(warehouse: Warehouse, checked: CheckedUpload, *, uploaded_by: str,
-                   org_code: str | None, source: str) -> None:
+                   org_code: str | None, source: str, codes: list[str] | None = None) -> None:
     """Only the refusal itself is kept: who, when, the (masked) file name, and each problem's
     code and place — the sheet, when it is one of the contract's, and the row. Never a value,
-    a header or a tab's own name: those are the file's free text."""
+    a header or a tab's own name: those are the file's free text. `codes` is for a file that
+    passed its check but was refused at the confirm (a month locked meanwhile)."""
     places = [{"code": p.code, "sheet": p.sheet if p.sheet in SHEET_TABLES else None, "row": p.row}
               for p in checked.errors[:MAX_LOGGED_PLACES]]
     with warehouse.transaction() as cur:
         record_event(cur, uploaded_by, "upload_refused", org_code=org_code,
                      file_name=checked.file_name,
                      details={"source": source,
-                              "codes": sorted({p.code for p in checked.errors}),
-                              "count_problems": len(checked.errors),
+                              "codes": codes or sorted({p.code for p in checked.errors}),
+                              "count_problems": len(checked.errors) or len(codes or ()),
                               "places": places})
 
 
 class RollbackError(ValueError):
-    """The upload cannot be rolled back (unknown, or already rolled back)."""
+    """The upload cannot be rolled back: `code` says why (unknown, rolled_back, locked_period)."""
+
+    def __init__(self, message: str, code: str = "unknown"):
+        super().__init__(message)
+        self.code = code
+
+
+class PeriodLocked(UploadRefused):
+    """A month the upload would change was locked after it was checked (the check refuses the rest)."""
 
 
 def rollback_upload(warehouse: Warehouse, upload_id: int, *, actor: str,
-                    rolled_back_at: datetime | None = None) -> list[SheetMonthChange]:
+                    rolled_back_at: datetime | None = None,
+                    org_codes: list[str] | None = None) -> list[SheetMonthChange]:
     """Withdraw an upload: each sheet-month it holds returns to the upload in force before it
-    (the latest earlier upload covering it that is not rolled back), or to nothing."""
+    (the latest earlier upload covering it that is not rolled back), or to nothing. With
+    `org_codes` (a member's own), only an upload sent for one of them and holding no other's rows."""
     with warehouse.transaction() as cur:
         found = cur.execute(
             "select org_code, file_name, rolled_back_at from uploads where upload_id = ?", [upload_id]
@@ -352,7 +368,17 @@ def rollback_upload(warehouse: Warehouse, upload_id: int, *, actor: str,
         if found is None:
             raise RollbackError(f"upload {upload_id} does not exist")
         if found[2] is not None:
-            raise RollbackError(f"upload {upload_id} was already rolled back")
+            raise RollbackError(f"upload {upload_id} was already rolled back", "rolled_back")
+        if org_codes is not None:
+            others = cur.execute("select count(*) from upload_sheet_months where upload_id = ?"
+                                 " and not (org_code = any(?))", [upload_id, org_codes]).fetchone()[0]
+            if found[0] not in org_codes or others:
+                raise RollbackError(f"upload {upload_id} was not sent for {', '.join(org_codes)}", "not_yours")
+        locks = locked_keys(cur)
+        held = cur.execute("select org_code, period_month from current_sheet_months where upload_id = ?",
+                           [upload_id]).fetchall()
+        if any(is_locked(locks, org, month) for org, month in held):
+            raise RollbackError(f"upload {upload_id} holds a locked month", "locked_period")
         cur.execute(
             "update uploads set rolled_back_at = ?, rolled_back_by = ? where upload_id = ?",
             [rolled_back_at or now_utc(), actor, upload_id],

@@ -13,7 +13,13 @@ CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_\-]{1,39}$")
 
 
 class RegistryError(ValueError):
-    """A registry change that cannot be made; the message says why."""
+    """A registry change that cannot be made; the message says why, `code` names the reason
+    (i18n admin.error.<code>) and `params` fill its text."""
+
+    def __init__(self, message: str, code: str = "registry", **params):
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -35,38 +41,88 @@ def add_organisation(
     code = code.strip().lower()
     if not CODE_PATTERN.match(code):
         raise RegistryError(
-            f"code {code!r}: use 2–40 lower-case letters a–z, digits, '_' or '-'"
+            f"code {code!r}: use 2–40 lower-case letters a–z, digits, '_' or '-'", "bad_code", code=code
         )
-    if not name.strip():
-        raise RegistryError("the organisation needs a name")
+    name, aliases, municipality = _checked_fields(name, aliases, municipality)
     start_month = start_month.replace(day=1)
-    if municipality is not None and municipality.strip():
-        # only a municipality of the official list is stored, under its Finnish name
-        official = resolve_municipality(municipality)
-        if official is None:
-            raise RegistryError(f"municipality {municipality!r} is not in the list of Finland's municipalities")
-        municipality = official
-    else:
-        municipality = None
     registry = load_registry(warehouse)
     for text in (code, name, *aliases):
         taken = registry.resolve(text)
         if taken is not None:
-            raise RegistryError(f"{text!r} already names organisation {taken!r}")
+            raise RegistryError(f"{text!r} already names organisation {taken!r}", "name_taken", text=text, org=taken)
     with warehouse.transaction() as cur:
         cur.execute(
             "insert into organisations (org_code, org_name, start_month, municipality, is_demo)"
             " values (?, ?, ?, ?, ?)",
-            [code, name.strip(), start_month, municipality, is_demo],
+            [code, name, start_month, municipality, is_demo],
         )
         for alias in aliases:
             cur.execute(
                 "insert into organisation_aliases (alias_key, alias, org_code) values (?, ?, ?)",
-                [normalise_name(alias), alias.strip(), code],
+                [normalise_name(alias), alias, code],
             )
         record_event(cur, actor, "org_added", org_code=code,
                      details={"name": name, "aliases": list(aliases), "start_month": str(start_month)})
-    return Organisation(code, name.strip(), start_month, municipality, tuple(aliases), is_demo)
+    return Organisation(code, name, start_month, municipality, aliases, is_demo)
+
+
+def _checked_fields(name: str, aliases, municipality: str | None) -> tuple[str, tuple[str, ...], str | None]:
+    """The name and aliases trimmed (no empty alias, none twice), the municipality as the official
+    list writes it; a name or alias that holds personal data is refused like a cell of a file."""
+    from data_sources.personal_data import find_personal_data
+
+    name = (name or "").strip()
+    if not name:
+        raise RegistryError("the organisation needs a name", "name_needed")
+    aliases = tuple(dict.fromkeys(a.strip() for a in aliases if a and a.strip()))
+    for text in (name, *aliases):
+        if find_personal_data(text):
+            raise RegistryError(f"{text!r} looks like personal data", "personal_name")
+    if municipality is not None and municipality.strip():
+        # only a municipality of the official list is stored, under its Finnish name
+        official = resolve_municipality(municipality)
+        if official is None:
+            raise RegistryError(f"municipality {municipality!r} is not in the list of Finland's municipalities",
+                                "unknown_municipality", municipality=municipality)
+        return name, aliases, official
+    return name, aliases, None
+
+
+def update_organisation(
+    warehouse: Warehouse, code: str, *, name: str, start_month: date, municipality: str | None = None,
+    aliases: tuple[str, ...] = (), actor: str,
+) -> Organisation:
+    """Change an organisation's name, aliases, start month and municipality (its code stays: it
+    is what every stored row and upload points to); the same checks as a new one."""
+    name, aliases, municipality = _checked_fields(name, aliases, municipality)
+    start_month = start_month.replace(day=1)
+    with warehouse.transaction() as cur:
+        before = cur.execute("select org_name, start_month, municipality, is_demo from organisations"
+                             " where org_code = ?", [code]).fetchone()
+        if before is None:
+            raise RegistryError(f"no organisation {code!r}", "unknown_org", org=code)
+        names = dict(cur.execute("select org_code, org_name from organisations where org_code <> ?",
+                                 [code]).fetchall())
+        others = dict(cur.execute("select alias_key, org_code from organisation_aliases where org_code <> ?",
+                                  [code]).fetchall())
+        registry = Registry(names=names, aliases=others)
+        for text in (name, *aliases):
+            taken = registry.resolve(text)
+            if taken is not None:
+                raise RegistryError(f"{text!r} already names organisation {taken!r}", "name_taken",
+                                    text=text, org=taken)
+        cur.execute("update organisations set org_name = ?, start_month = ?, municipality = ? where org_code = ?",
+                    [name, start_month, municipality, code])
+        cur.execute("delete from organisation_aliases where org_code = ?", [code])
+        for alias in aliases:
+            cur.execute("insert into organisation_aliases (alias_key, alias, org_code) values (?, ?, ?)",
+                        [normalise_name(alias), alias, code])
+        record_event(cur, actor, "org_changed", org_code=code,
+                     details={"name": name, "aliases": list(aliases), "start_month": str(start_month),
+                              "municipality": municipality,
+                              "before": {"name": before[0], "start_month": str(before[1]),
+                                         "municipality": before[2]}})
+    return Organisation(code, name, start_month, municipality, aliases, before[3])
 
 
 def list_organisations(warehouse: Warehouse) -> list[Organisation]:
@@ -91,10 +147,3 @@ def load_registry(warehouse: Warehouse) -> Registry:
     aliases = dict(cur.execute("select alias_key, org_code from organisation_aliases").fetchall())
     cur.close()
     return Registry(names=names, aliases=aliases)
-
-
-def locked_months(warehouse: Warehouse) -> set[date]:
-    cur = warehouse.cursor()
-    months = {row[0] for row in cur.execute("select period_month from locked_months").fetchall()}
-    cur.close()
-    return months

@@ -22,7 +22,7 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
         # the privacy key too: a rebuild that drew new perturbations would show a second,
         # independent version of every perturbed count (docs/figures.md, "Privacy")
         cur.execute("delete from privacy_key")
-        for table in ("organisations", "organisation_aliases", "locked_months", "privacy_key"):
+        for table in ("organisations", "organisation_aliases", "privacy_key", "people", "domain_rules"):
             rows = src.execute(f"select * from {table}").df()  # noqa: S608 — fixed table names
             cur.register("copied", rows)
             cur.execute(f"insert into {table} select * from copied")  # noqa: S608
@@ -61,5 +61,12 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
                                f" {result.upload_id}: the ledger's order of events was not reproduced")
         new_id[upload_id] = result.upload_id
         stored += 1
+    # the locks last: the replay re-stores months that were locked after they arrived
+    with target.transaction() as cur:
+        for table in ("locked_months", "organisation_locked_months"):
+            rows = src.execute(f"select * from {table}").df()  # noqa: S608 — fixed table names
+            cur.register("copied", rows)
+            cur.execute(f"insert into {table} select * from copied")  # noqa: S608
+            cur.unregister("copied")
     src.close()
     return {"uploads": stored, "rollbacks": rolled_back}

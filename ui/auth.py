@@ -1,0 +1,171 @@
+"""Who is looking: the signed-in person's role and organisation, read on every run.
+
+With `[auth]` in `.streamlit/secrets.toml` everyone signs in through OpenID Connect
+(`st.login`); their role comes from the warehouse (warehouse/access.py) on every rerun, so a
+removed person or a changed role holds from that person's next click. Without `[auth]` the app
+has one local user, and only when nothing but this machine can reach it: the server listens on a
+loopback address and the request came straight to it (no proxy in between). Anywhere else it says
+how to configure sign-in and shows nothing else.
+"""
+
+import ipaddress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
+
+import i18n
+from settings import Settings
+from ui.safe_text import escape_markdown
+from warehouse import Warehouse
+from warehouse.access import access_for, last_sign_out, normalise_email, record_sign_in, record_sign_out
+
+LOCAL_ACTOR = "local"
+LOCAL_ROLES = ("leadership", "board")
+_STATE = "auth"
+# headers a reverse proxy adds: a request that passed one did not come from this machine's user
+PROXY_HEADERS = ("X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "Forwarded", "X-Real-Ip")
+
+
+@dataclass(frozen=True)
+class Viewer:
+    role: str                 # leadership, member or board
+    org_code: str | None      # a member's own organisation
+    email: str | None         # None for the local user
+    name: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """Who the ledger and the audit log name: the signed-in e-mail, or 'local'."""
+        return self.email or LOCAL_ACTOR
+
+    @property
+    def signed_in(self) -> bool:
+        return self.email is not None
+
+
+def actor_label(lang: str, actor: str) -> str:
+    """How the ledger's and the log's 'who' reads: an e-mail as it is, the local user in words."""
+    return i18n.t(lang, "audit.local_user") if actor == LOCAL_ACTOR else actor
+
+
+def sign_in_configured() -> bool:
+    """Whether `[auth]` is in Streamlit's secrets (no secrets file at all: not configured)."""
+    try:
+        return bool(st.secrets.load_if_toml_exists() and "auth" in st.secrets)
+    except StreamlitSecretNotFoundError:
+        return False
+
+
+def _is_loopback(host: str | None) -> bool:
+    if not host:
+        return False
+    host = host.strip()
+    if host.startswith("["):                      # [::1]:8501
+        host = host[1:host.find("]")] if "]" in host else host
+    elif host.count(":") == 1:                   # 127.0.0.1:8501, localhost:8501
+        host = host.split(":", 1)[0]
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def is_local_request() -> bool:
+    """The server listens on loopback only, and this request reached it directly from this machine.
+
+    An unset server.address listens on every interface: not local. A reverse proxy on the same
+    machine reaches a loopback server too, so a request carrying a proxy's headers, or a Host that
+    is not a loopback name, is not local either."""
+    if not _is_loopback(st.get_option("server.address")):
+        return False
+    headers = st.context.headers
+    if any(headers.get(name) for name in PROXY_HEADERS):
+        return False
+    host = headers.get("Host")
+    # AppTest runs without a request (no headers at all); a real browser always sends Host
+    return host is None or _is_loopback(host)
+
+
+def _issued_at() -> int | None:
+    value = st.user.get("iat")
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _began_before(ended: datetime) -> bool:
+    """Whether this session's sign-in happened before `ended` (UTC, naive): by the ID token's
+    `iat` (whole seconds), else by the moment this session first saw the person."""
+    issued = _issued_at()
+    if issued is not None:
+        return datetime.fromtimestamp(issued, UTC).replace(tzinfo=None) < ended.replace(microsecond=0)
+    key = f"{_STATE}_first_seen"
+    if key not in st.session_state:
+        st.session_state[key] = datetime.now(UTC).replace(tzinfo=None)
+    return st.session_state[key] <= ended
+
+
+def current_viewer(lang: str, settings: Settings, warehouse: Warehouse) -> Viewer | None:
+    """The viewer of this run, or None when this run must show no data (the caller then shows
+    `gate(lang, reason)` in place of every page)."""
+    if not sign_in_configured():
+        if is_local_request():
+            # leadership, or the board's view to preview it; anything else is read as board
+            role = settings.view_role if settings.view_role in LOCAL_ROLES else "board"
+            return Viewer(role=role, org_code=None, email=None)
+        st.session_state[f"{_STATE}_gate"] = "configure"
+        return None
+    if not st.user.is_logged_in:
+        st.session_state[f"{_STATE}_gate"] = "sign_in"
+        return None
+    email = normalise_email(st.user.get("email"))
+    ended = last_sign_out(warehouse, email) if email else None
+    if ended is not None and _began_before(ended):
+        # signed out in another tab (or this sign-in predates a sign-out): this session has ended
+        st.session_state[f"{_STATE}_gate"] = "signed_out"
+        return None
+    # an address the provider says it has not verified names nobody in particular
+    access = access_for(warehouse, email) if st.user.get("email_verified") is not False else None
+    action = "signed_in" if access else "access_denied"
+    if st.session_state.get(f"{_STATE}_recorded") != (email, _issued_at(), action):
+        if email:
+            record_sign_in(warehouse, email, issued_at=_issued_at(), action=action)
+        st.session_state[f"{_STATE}_recorded"] = (email, _issued_at(), action)
+    if access is None:
+        st.session_state[f"{_STATE}_gate"] = "no_role"
+        return None
+    return Viewer(role=access.role, org_code=access.org_code, email=email, name=st.user.get("name"))
+
+
+def sign_out(warehouse: Warehouse, viewer: Viewer) -> None:
+    """End the sign-in in every tab: logged first (every other session of this person checks it on
+    its next run), then Streamlit's own cookie is cleared."""
+    record_sign_out(warehouse, viewer.email)
+    st.logout()
+
+
+def render_gate(lang: str, settings: Settings) -> None:
+    """What a run without a viewer shows: how to sign in, or why not; never a figure."""
+    reason = st.session_state.get(f"{_STATE}_gate", "configure")
+    t = lambda key, **params: i18n.t(lang, f"access.{key}", **params)  # noqa: E731
+    st.title(t(f"{reason}_title"))
+    # "from the network coordinator (koordinaattori@…)": the setting adds how to reach them
+    contact = t("contact_default") + (f" ({settings.contact})" if settings.contact else "")
+    st.markdown(escape_markdown(t(f"{reason}_text", contact=contact)))
+    if reason == "configure":
+        st.info(t("configure_how"), icon=":material/settings:")
+        st.code(t("configure_example"), language="toml")
+    elif reason in ("sign_in", "signed_out"):
+        if st.button(t("sign_in_button"), type="primary", icon=":material/login:", key=f"{_STATE}_login"):
+            st.login()
+    elif reason == "no_role":
+        email = normalise_email(st.user.get("email"))
+        if email:
+            st.caption(escape_markdown(t("signed_in_as", email=email)))
+        if st.button(t("sign_out_button"), icon=":material/logout:", key=f"{_STATE}_logout"):
+            st.logout()
