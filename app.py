@@ -7,6 +7,8 @@ import streamlit as st
 from streamlit.logger import get_logger
 
 import i18n
+from queries.periods import default_period
+from queries.scope import Scope
 from ui import auth
 from ui import context as frame
 
@@ -71,9 +73,15 @@ navigation = st.navigation(pages)
 frame.render_viewer(lang, viewer, warehouse)
 
 st.sidebar.divider()
-period = frame.render_period_picker(lang, date.today(), frame.data_span(warehouse, version))
-compare = frame.render_comparison_picker(lang)
-scope = frame.render_scope_pickers(lang, warehouse, version, viewer)
+span = frame.data_span(warehouse, version)
+if navigation.url_path in ("admin", "audit"):
+    # pages about the app itself, not about a period: no filters to mislead (the link keeps them)
+    period, compare = default_period(date.today(), span[1] if span else None), "previous"
+    scope = Scope(exact=frame.exact_view(viewer, None), threshold=settings.suppression_threshold)
+else:
+    period = frame.render_period_picker(lang, date.today(), span)
+    compare = frame.render_comparison_picker(lang)
+    scope = frame.render_scope_pickers(lang, warehouse, version, viewer)
 frame.store_context(frame.PageContext(
     lang=lang, warehouse=warehouse, settings=settings, role=role, period=period, scope=scope,
     data_version=version, today=date.today(), compare=compare, viewer=viewer,

@@ -145,3 +145,12 @@ def test_the_audit_log_can_be_narrowed_to_some_events(db, monkeypatch):
     table = at.dataframe[0].value
     assert set(table["Tapahtuma"]) == {"Henkilö lisätty"}
     assert isinstance(table, pd.DataFrame) and len(table) == 1
+
+
+def test_the_admin_and_audit_pages_have_no_period_or_scope_filters(db, monkeypatch):
+    for page in ("pages/admin.py", "pages/audit.py"):
+        at = open_as_boss(db, monkeypatch, page)
+        assert [s.label for s in at.sidebar.selectbox] == ["Kieli"]
+        assert not at.sidebar.multiselect
+    figures = open_as_boss(db, monkeypatch, "pages/overview.py")
+    assert "Tarkastelujakso" in [s.label for s in figures.sidebar.selectbox]

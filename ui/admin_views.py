@@ -9,6 +9,7 @@ import i18n
 from data_sources.values import municipality_label, official_municipalities
 from i18n.formats import fmt_local_time, fmt_month
 from queries.periods import add_months, last_complete_month
+from ui.auth import actor_label
 from ui.context import PageContext
 from ui.safe_text import escape_markdown
 from warehouse.access import (
@@ -66,17 +67,25 @@ def _when(ctx: PageContext, moments) -> list[str]:
 # ---- people and domain rules ---------------------------------------------------------------
 
 
+def _access_table(ctx: PageContext, frame: pd.DataFrame, column: str, label: str, names: dict, key: str) -> None:
+    """People or domain rules: who (or which domain), role, organisation, when and by whom changed."""
+    if frame.empty:
+        st.caption(ctx.t(f"admin.{key}_none"))
+        return
+    st.dataframe(pd.DataFrame({
+        label: frame[column],
+        ctx.t("admin.col_role"): [_role_label(ctx, r) for r in frame["role"]],
+        ctx.t("admin.col_org"): [names.get(o, o) if isinstance(o, str) else "" for o in frame["org_code"]],
+        ctx.t("admin.col_changed"): _when(ctx, frame["added_at"]),
+        ctx.t("admin.col_by"): [actor_label(ctx.lang, a) for a in frame["added_by"]],
+    }), hide_index=True, width="stretch", key=f"{_KEY}_{key}_table")
+
+
 def render_people(ctx: PageContext) -> None:
     st.write(ctx.t("admin.people_intro"))
     names = _org_names(ctx)
     people = list_people(ctx.warehouse)
-    st.dataframe(pd.DataFrame({
-        ctx.t("admin.col_email"): people["email"],
-        ctx.t("admin.col_role"): [_role_label(ctx, r) for r in people["role"]],
-        ctx.t("admin.col_org"): [names.get(o, o) if o else "" for o in people["org_code"]],
-        ctx.t("admin.col_changed"): _when(ctx, people["added_at"]),
-        ctx.t("admin.col_by"): people["added_by"],
-    }), hide_index=True, width="stretch", key=f"{_KEY}_people_table")
+    _access_table(ctx, people, "email", ctx.t("admin.col_email"), names, "people")
     _add_form(ctx, "person", ctx.t("admin.person_add"), ctx.t("admin.col_email"), "nimi@jarjesto.fi", ROLES, names,
               lambda target, role, org: set_person(ctx.warehouse, target, role, org, actor=ctx.actor),
               icon=":material/person_add:")
@@ -124,14 +133,7 @@ def render_domain_rules(ctx: PageContext) -> None:
     st.write(ctx.t("admin.domains_intro"))
     names = _org_names(ctx)
     rules = list_domain_rules(ctx.warehouse)
-    if not rules.empty:
-        st.dataframe(pd.DataFrame({
-            ctx.t("admin.col_domain"): rules["domain"],
-            ctx.t("admin.col_role"): [_role_label(ctx, r) for r in rules["role"]],
-            ctx.t("admin.col_org"): [names.get(o, o) if o else "" for o in rules["org_code"]],
-            ctx.t("admin.col_changed"): _when(ctx, rules["added_at"]),
-            ctx.t("admin.col_by"): rules["added_by"],
-        }), hide_index=True, width="stretch", key=f"{_KEY}_domains_table")
+    _access_table(ctx, rules, "domain", ctx.t("admin.col_domain"), names, "domains")
     _add_form(ctx, "domain", ctx.t("admin.domain_add"), ctx.t("admin.col_domain"), "aurinkoranta.fi", DOMAIN_ROLES,
               names, lambda target, role, org: set_domain_rule(ctx.warehouse, target, role, org, actor=ctx.actor),
               icon=":material/domain_add:")
