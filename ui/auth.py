@@ -9,8 +9,10 @@ how to configure sign-in and shows nothing else.
 """
 
 import ipaddress
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
@@ -59,33 +61,52 @@ def sign_in_configured() -> bool:
 
 
 def _is_loopback(host: str | None) -> bool:
+    """`host` (a name, an address, or either with a port) names this machine's loopback."""
     if not host:
         return False
     host = host.strip()
     if host.startswith("["):                      # [::1]:8501
-        host = host[1:host.find("]")] if "]" in host else host
+        end = host.find("]")
+        if end < 0 or host[end + 1:] not in ("",) and not re.fullmatch(r":\d{1,5}", host[end + 1:]):
+            return False
+        host = host[1:end]
     elif host.count(":") == 1:                   # 127.0.0.1:8501, localhost:8501
-        host = host.split(":", 1)[0]
+        host, port = host.split(":", 1)
+        if not re.fullmatch(r"\d{1,5}", port):
+            return False
     if host.lower() == "localhost":
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        address = ipaddress.ip_address(host)
     except ValueError:
         return False
+    mapped = getattr(address, "ipv4_mapped", None)     # ::ffff:127.0.0.1
+    return address.is_loopback or bool(mapped and mapped.is_loopback)
 
 
 def is_local_request() -> bool:
-    """The server listens on loopback only, and this request reached it directly from this machine.
+    """This run's request came straight from this machine to a server that listens on loopback only."""
+    return request_is_local(st.get_option("server.address"), st.context.headers)
+
+
+def request_is_local(address: str | None, headers) -> bool:
+    """The server listens on loopback only, and the request reached it directly from this machine.
 
     An unset server.address listens on every interface: not local. A reverse proxy on the same
-    machine reaches a loopback server too, so a request carrying a proxy's headers, or a Host that
-    is not a loopback name, is not local either."""
-    if not _is_loopback(st.get_option("server.address")):
+    machine reaches a loopback server too, so a request carrying a proxy's headers, a Host that is
+    not a loopback name, or a browser's Origin that is not a loopback address (a proxy that adds
+    no header of its own still passes the browser's Origin on) is not local either."""
+    if not _is_loopback(address):
         return False
-    headers = st.context.headers
     if any(headers.get(name) for name in PROXY_HEADERS):
         return False
     host = headers.get("Host")
+    origin = headers.get("Origin")
+    if origin is not None:
+        parsed = urlsplit(origin)
+        if parsed.scheme not in ("http", "https") or parsed.username or parsed.password \
+                or not _is_loopback(parsed.hostname):
+            return False
     # AppTest runs without a request (no headers at all); a real browser always sends Host
     return host is None or _is_loopback(host)
 
