@@ -85,15 +85,15 @@ def demo_app(directory: Path, extra_env: dict | None = None, **server):
 
 
 @contextlib.contextmanager
-def chromium_page(width: int = 1400, height: int = 1000):
+def chromium_page(width: int = 1400, height: int = 1000, tabs: bool = False):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            # a context of its own, so that a test can open a second tab in it (same cookies)
-            context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
-            page = context.new_page()
+            options = {"viewport": {"width": width, "height": height}, "accept_downloads": True}
+            # tabs: a context of the test's own, in which it can open a second tab (same cookies)
+            page = browser.new_context(**options).new_page() if tabs else browser.new_page(**options)
             page.set_default_timeout(30_000)
             yield page
         finally:

@@ -174,7 +174,7 @@ def test_a_person_without_a_role_is_told_whom_to_ask_and_sees_nothing(signed_app
 
 def test_signing_out_in_one_tab_ends_the_other_tab_at_its_next_click(signed_app):
     url, _ = signed_app
-    with chromium_page() as first:
+    with chromium_page(tabs=True) as first:
         offline(first)
         sign_in(first, url, "johto")
         second = first.context.new_page()
