@@ -4,7 +4,7 @@ texts (the chart toolbar, the multiselect's "Select all" and "No results", the u
 own download."""
 
 import pytest
-from browser_support import chromium_page, demo_app, screenshot
+from browser_support import chromium_page, demo_app, screenshot, wait_for_app
 from browser_waits import RUN_TIMEOUT, open_page
 from playwright.sync_api import expect
 
@@ -38,9 +38,13 @@ def test_the_chart_toolbar_and_the_multiselect_speak_the_language(app_url, lang)
         expect(toolbar).to_be_hidden()
         # our own image download, under the chart's table
         page.get_by_text(i18n.t(lang, "common.show_data")).first.click()
+        # a click while a run is still on its way can be lost: the button is clicked on a settled page
+        wait_for_app(page)
+        png = page.get_by_role("button", name=i18n.t(lang, "common.download_png")).first
+        expect(png).to_be_enabled()
         # the image is drawn on the click (vl-convert starts its engine on the first one): a run's wait
         with page.expect_download(timeout=RUN_TIMEOUT) as download:
-            page.get_by_role("button", name=i18n.t(lang, "common.download_png")).first.click()
+            png.click()
         assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
         # the organisation filter: no "Select all"; a search without a match in our words
         organisations = page.get_by_test_id("stMultiSelect").filter(has_text=i18n.t(lang, "filters.organisations"))
