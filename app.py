@@ -23,32 +23,32 @@ st.set_page_config(page_title="Kokemusmittari", page_icon=str(ICON), layout="wid
 st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'] {display: none;}</style>")
 lang = frame.render_language_picker()
 st.html(frame.widget_texts_style(lang))
+st.html(frame.accessibility_markup(lang), unsafe_allow_javascript=True)
 settings = frame.get_settings()
 warehouse = frame.get_warehouse()
 # who is looking, read again on every run: a changed role holds from the next click
 viewer = auth.current_viewer(lang, settings, warehouse)
 
-# every page of the app and the roles that may open it; each page checks the role itself too
-PAGES = {
-    "nav.section_figures": [
-        ("pages/overview.py", "overview", ":material/dashboard:", frame.ALL_ROLES),
-        ("pages/activity.py", "activity", ":material/groups:", frame.ALL_ROLES),
-        ("pages/attitudes.py", "attitudes", ":material/psychology:", frame.ALL_ROLES),
-        ("pages/demand.py", "demand", ":material/account_balance:", frame.ALL_ROLES),
-        ("pages/completeness.py", "completeness", ":material/fact_check:", frame.ALL_ROLES),
-    ],
-    "nav.section_data": [
-        ("pages/upload.py", "upload", ":material/upload_file:", frame.UPLOAD_ROLES),
-        ("pages/admin.py", "admin", ":material/admin_panel_settings:", frame.LEADERSHIP),
-        ("pages/audit.py", "audit", ":material/history:", frame.LEADERSHIP),
-    ],
-}
+# every page of the app and the roles that may open it; each page checks the role itself too.
+# One flat list, figures first, then the data pages: Streamlit's navigation with sections
+# writes its links outside any list (<ul><div><li>), which screen readers cannot announce as
+# a list (axe: list, listitem); the flat one is a proper <ul> of <li> (docs/accessibility.md)
+PAGES = (
+    ("pages/overview.py", "overview", ":material/dashboard:", frame.ALL_ROLES),
+    ("pages/activity.py", "activity", ":material/groups:", frame.ALL_ROLES),
+    ("pages/attitudes.py", "attitudes", ":material/psychology:", frame.ALL_ROLES),
+    ("pages/demand.py", "demand", ":material/account_balance:", frame.ALL_ROLES),
+    ("pages/completeness.py", "completeness", ":material/fact_check:", frame.ALL_ROLES),
+    ("pages/upload.py", "upload", ":material/upload_file:", frame.UPLOAD_ROLES),
+    ("pages/admin.py", "admin", ":material/admin_panel_settings:", frame.LEADERSHIP),
+    ("pages/audit.py", "audit", ":material/history:", frame.LEADERSHIP),
+)
 
 if viewer is None:
     # no figure, no filter: every address of the app shows why, and how to get in
     gate = [st.Page(lambda: auth.render_gate(lang, settings), title=i18n.t(lang, "access.page_title"),
                     url_path=key, default=key == "overview")
-            for section in PAGES.values() for _, key, _, _ in section]
+            for _, key, _, _ in PAGES]
     st.navigation(gate, position="hidden").run()
     st.stop()
 
@@ -68,8 +68,7 @@ def page(path: str, key: str, icon: str, roles: frozenset) -> st.Page:
 # request would run the page script alone, without this frame. Every page starts with
 # ui.context.page_context(), which notices that run and reruns it through this frame
 # (tests/test_browser_deep_link.py proves it under `streamlit run app.py`).
-pages = {i18n.t(lang, section): [page(*entry) for entry in entries] for section, entries in PAGES.items()}
-navigation = st.navigation(pages)
+navigation = st.navigation([page(*entry) for entry in PAGES])
 frame.render_viewer(lang, viewer, warehouse)
 
 st.sidebar.divider()

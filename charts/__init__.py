@@ -6,14 +6,26 @@ Charts never query and never see a row below the aggregate; titles name period a
 import altair as alt
 import pandas as pd
 
-from i18n.formats import vega_locale
+import i18n
+from i18n.formats import fmt_month, fmt_number, fmt_share, vega_locale
 
-# Okabe–Ito: distinguishable with the common colour-vision deficiencies
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442",
-           "#000000", "#999999", "#7F3C8D"]
-# the five attitude stages, sceptical (warm) to trusting (blue), colour-blind safe
-STAGE_COLOURS = ["#D55E00", "#E69F00", "#F0E442", "#56B4E9", "#0072B2"]
+# Every colour a chart draws with, in one place. Marks are at least 3:1 against the white
+# background and texts at least 4.5:1 (WCAG 2.1, 1.4.11 and 1.4.3); tests/test_chart_contrast.py
+# computes every ratio. The hues are Okabe–Ito's (told apart with the common colour-vision
+# deficiencies), darkened where the original is too light on white (orange, sky blue, yellow,
+# grey); nothing is told by colour alone: legends, order, symbols and tooltips say it too.
+BACKGROUND = "#FFFFFF"
+PALETTE = ["#0072B2", "#C26A00", "#00805E", "#B05A8C", "#D55E00", "#8A7A00", "#7F3C8D",
+           "#3A8AC4", "#6A6A6A", "#000000"]
+# the five attitude stages, sceptical (warm) through neutral grey to trusting (blue)
+STAGE_COLOURS = ["#B84A00", "#9C6B00", "#707070", "#3A8AC4", "#005A8C"]
+# texts drawn on the chart: subtitle, annotations beside marks, the "<5" marks, rules
+TEXT_COLOURS = {"subtitle": "#555555", "annotation": "#333333", "hidden": "#444444", "rule": "#555555"}
+# lines that carry no value themselves (the grid) may be quieter than 3:1
+GRID_COLOUR = "#E6E6E6"
 FONT = "Source Sans Pro, Arial, sans-serif"
+# stacked parts are parted by a white line, so each touches the background, not a neighbour
+SEPARATOR = {"stroke": BACKGROUND, "strokeWidth": 1}
 
 
 def chart_data(frame: pd.DataFrame) -> pd.DataFrame:
@@ -23,21 +35,83 @@ def chart_data(frame: pd.DataFrame) -> pd.DataFrame:
     return markers_as_text(frame)
 
 
-def themed(chart: alt.Chart, lang: str, title: str, subtitle: str | None = None) -> alt.Chart:
-    """The one theme: title with its period and scope, locale-aware axes, quiet grid."""
+def themed(chart: alt.Chart, lang: str, title: str, subtitle: str | None = None, summary: str = "") -> alt.Chart:
+    """The one theme: title with its period and scope, locale-aware axes, quiet grid. The chart's
+    text alternative (Vega's `description`, which becomes the ARIA label a screen reader reads)
+    is its title, subtitle and `summary`, a sentence of what it shows; the marks themselves are
+    kept out of the accessibility tree (`aria=False` on the chart and its marks), so a reader hears the sentence, not
+    a list of axis ticks. The numbers stay one click away in the table under every chart."""
     title_params = alt.TitleParams(text=title, subtitle=subtitle or "", anchor="start",
-                                   fontSize=16, subtitleFontSize=12, subtitleColor="#555")
+                                   fontSize=16, subtitleFontSize=12, subtitleColor=TEXT_COLOURS["subtitle"])
     return (
         # fit the page's width, but let title, axes and legend add to the height
-        chart.properties(title=title_params, width="container",
+        chart.properties(title=title_params, width="container", description=description(title, subtitle, summary),
                          autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-        .configure(font=FONT, locale=vega_locale(lang))
+        .configure(font=FONT, locale=vega_locale(lang), aria=False)
+        .configure_mark(aria=False)
         .configure_range(category=PALETTE)
-        .configure_axis(labelFontSize=12, titleFontSize=12, gridColor="#e6e6e6")
+        .configure_axis(labelFontSize=12, titleFontSize=12, gridColor=GRID_COLOUR)
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", columns=3,
                           labelLimit=320)
         .configure_view(stroke=None)
     )
+
+
+def description(title: str, subtitle: str | None, summary: str) -> str:
+    """Title. Subtitle. Summary — each once, each ending in one full stop."""
+    return " ".join(part.strip().rstrip(".") + "." for part in (title, subtitle or "", summary) if part.strip())
+
+
+# ---- summaries: one sentence of what a chart shows, from the rows it draws ---------------------
+
+def _listed(lang: str, items: list[str]) -> str:
+    return i18n.t(lang, "chart_summary.and").join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 \
+        else "".join(items)
+
+
+def summary_largest(lang: str, frame: pd.DataFrame, category: str, value: str = "value",
+                    limit: int = 3, key: str = "chart_summary.largest") -> str:
+    """"Largest: A 36, B 28 and C 27." by the drawn values (a hidden part adds nothing)."""
+    if frame.empty or category not in frame:
+        return ""
+    totals = pd.to_numeric(frame[value], errors="coerce").groupby(frame[category], sort=False) \
+        .sum(min_count=1).dropna().sort_values(ascending=False, kind="stable")
+    if totals.empty:
+        return ""
+    items = [f"{name} {fmt_number(total, lang)}" for name, total in totals.head(limit).items()]
+    return i18n.t(lang, key, items=_listed(lang, items))
+
+
+def summary_months(lang: str, frame: pd.DataFrame, value: str = "value", month: str = "month") -> str:
+    """"Most in March 2026 (120), fewest in July 2026 (40)." by the drawn monthly totals."""
+    if frame.empty:
+        return ""
+    totals = pd.to_numeric(frame[value], errors="coerce").groupby(pd.to_datetime(frame[month]), sort=True) \
+        .sum(min_count=1).dropna()
+    if totals.empty:
+        return ""
+    high, low = totals.idxmax(), totals.idxmin()
+    return i18n.t(lang, "chart_summary.months", high=fmt_month(high.date(), lang),
+                  high_n=fmt_number(totals[high], lang), low=fmt_month(low.date(), lang),
+                  low_n=fmt_number(totals[low], lang))
+
+
+def summary_latest(lang: str, frame: pd.DataFrame, series: str, value: str, month: str = "month",
+                   share: bool = False) -> str:
+    """"Latest month, November 2026: A 6, B 14." — each series' value in the last drawn month
+    (as shares of that month's drawn total when `share`)."""
+    drawn = frame.assign(_v=pd.to_numeric(frame[value], errors="coerce")).dropna(subset=["_v"]) \
+        if not frame.empty else frame
+    if drawn.empty:
+        return ""
+    months = pd.to_datetime(drawn[month])
+    latest = drawn[months == months.max()]
+    values = latest.groupby(series, sort=False)["_v"].sum()
+    total = values.sum()
+    items = [f"{name} {fmt_share(v / total, lang) if share else fmt_number(v, lang)}"
+             for name, v in values.items() if not share or total]
+    return i18n.t(lang, "chart_summary.latest", month=fmt_month(months.max().date(), lang),
+                  items=_listed(lang, items)) if items else ""
 
 
 def monthly_trend_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
@@ -47,16 +121,19 @@ def monthly_trend_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle:
     counts may be hidden, count (as shown: a "<5" is marked above its month's bar). With `role`
     (current / comparison / between) the comparison's bars are paler, and `comparison_end` (the
     first month after the comparison period) draws a dashed line where the comparison ends."""
-    opacity = alt.Undefined
+    paler, stroke = alt.Undefined, alt.Undefined
     if "role" in frame:
-        opacity = alt.Opacity("role:N", legend=None, scale=alt.Scale(
-            domain=["current", "comparison", "between"], range=[1.0, 0.55, 0.25]))
-    chart = alt.Chart(chart_data(frame)).mark_bar().encode(
+        # a paler fill, outlined in its own full colour: the bar keeps 3:1 against the page
+        paler = alt.FillOpacity("role:N", legend=None, scale=alt.Scale(
+            domain=["current", "comparison", "between"], range=[1.0, 0.45, 0.2]))
+        stroke = alt.condition("datum.role == 'current'", alt.value(BACKGROUND),
+                               alt.Stroke("series:N", legend=None, sort=None))
+    chart = alt.Chart(chart_data(frame)).mark_bar(**SEPARATOR).encode(
         x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
         y=alt.Y("sum(value):Q", title=value_title, axis=alt.Axis(format=",d", tickMinStep=1)),
         color=alt.Color("series:N", title=series_title, sort=None),
         order=alt.Order("series_order:Q") if "series_order" in frame else alt.Undefined,
-        opacity=opacity,
+        fillOpacity=paler, stroke=stroke,
         tooltip=[alt.Tooltip("yearmonth(month):T", title=month_title, format="%B %Y"),
                  alt.Tooltip("series:N", title=series_title),
                  alt.Tooltip("sum(value):Q", title=value_title, format=",d")],
@@ -70,14 +147,16 @@ def monthly_trend_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle:
     if comparison_end is not None and (pd.to_datetime(frame["month"]) >= pd.Timestamp(comparison_end)).any():
         boundary = pd.DataFrame({"month": [pd.Timestamp(comparison_end)], "text": [comparison_end_title]})
         at = alt.X("yearmonth(month):O", bandPosition=0)
-        layers.append(alt.Chart(boundary).mark_rule(strokeDash=[6, 4], color="#555555", strokeWidth=2).encode(x=at))
+        layers.append(alt.Chart(boundary).mark_rule(strokeDash=[6, 4], color=TEXT_COLOURS["rule"],
+                                                    strokeWidth=2).encode(x=at))
         layers.append(alt.Chart(boundary).mark_text(align="left", baseline="top", dx=4, y=2, fontSize=11,
-                                                    color="#333333").encode(x=at, text="text:N"))
+                                                    color=TEXT_COLOURS["annotation"]).encode(x=at, text="text:N"))
     chart = alt.layer(*layers) if len(layers) > 1 else chart
-    return themed(chart.properties(height=320), lang, title, subtitle)
+    summary = " ".join(filter(None, (summary_months(lang, frame), summary_largest(lang, frame, "series"))))
+    return themed(chart.properties(height=320), lang, title, subtitle, summary)
 
 
-HIDDEN_COLOUR = "#444444"
+HIDDEN_COLOUR = TEXT_COLOURS["hidden"]
 
 
 def hidden_marks(frame: pd.DataFrame, *, category: str, series: str, horizontal: bool,

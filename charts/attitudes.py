@@ -3,7 +3,19 @@
 import altair as alt
 import pandas as pd
 
-from charts import STAGE_COLOURS, chart_data, hidden_marks, themed, with_hidden_marks
+import i18n
+from charts import (
+    PALETTE,
+    SEPARATOR,
+    STAGE_COLOURS,
+    TEXT_COLOURS,
+    chart_data,
+    hidden_marks,
+    summary_latest,
+    themed,
+    with_hidden_marks,
+)
+from i18n.formats import fmt_share
 
 
 def stages_by_month_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
@@ -15,7 +27,7 @@ def stages_by_month_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitl
     labels = stages["stage_label"].tolist()
     # a stage keeps its colour whichever stages are present
     colours = [STAGE_COLOURS[int(stage) - 1] for stage in stages["stage"]]
-    chart = alt.Chart(chart_data(frame)).mark_bar().encode(
+    chart = alt.Chart(chart_data(frame)).mark_bar(**SEPARATOR).encode(
         x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
         y=alt.Y("sum(respondents):Q", stack="normalize", title=share_title, axis=alt.Axis(format="%")),
         color=alt.Color("stage_label:N", title=stage_title, sort=labels,
@@ -31,7 +43,12 @@ def stages_by_month_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitl
                          horizontal=False, encoding="yearmonth(month):O", normalized=True,
                          category_title=month_title, series_title=stage_title,
                          hidden_title=hidden_title or respondents_title) if "count" in frame else None
-    return themed(with_hidden_marks(chart, marks).properties(height=340), lang, title, subtitle)
+    return themed(with_hidden_marks(chart, marks).properties(height=340), lang, title, subtitle,
+                  summary_latest(lang, frame, "stage_label", "respondents", share=True))
+
+
+# the line joining before and after: it carries no value of its own, but still 3:1
+CONNECTOR = "#8C8C8C"
 
 
 def before_after_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
@@ -46,17 +63,17 @@ def before_after_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: 
     group = alt.Y("group_label:N", title=None, sort=groups, axis=alt.Axis(labelLimit=280))
     share = alt.X("share:Q", title=share_title, scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format="%"))
     base = alt.Chart(chart_data(drawn)).encode(y=group, x=share)
-    line = base.mark_line(color="#999999", strokeWidth=3).encode(detail="group_label:N")
+    line = base.mark_line(color=CONNECTOR, strokeWidth=3).encode(detail="group_label:N")
     dots = base.mark_circle(size=160, opacity=1).encode(
         color=alt.Color("point_label:N", title=point_title,
                         sort=alt.EncodingSortField("point_order", order="ascending"),
-                        scale=alt.Scale(range=["#E69F00", "#0072B2"])),
+                        scale=alt.Scale(range=[PALETTE[1], PALETTE[0]])),
         tooltip=[alt.Tooltip("group_label:N", title=group_title),
                  alt.Tooltip("point_label:N", title=point_title),
                  alt.Tooltip("share:Q", title=share_title, format=".0%"),
                  alt.Tooltip("label:N", title=" ")],
     )
-    text = base.mark_text(dy=-14, fontSize=11, color="#333333").encode(text="label:N")
+    text = base.mark_text(dy=-14, fontSize=11, color=TEXT_COLOURS["annotation"]).encode(text="label:N")
     layers = [line, dots, text]
     hidden = frame[frame["share"].isna() & frame["count"].map(is_hidden)] if "count" in frame else frame.iloc[0:0]
     if not hidden.empty:
@@ -66,7 +83,17 @@ def before_after_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: 
                          zip(marks["text"], hidden.groupby("group_label", sort=False)["count"].first())]
         marks["at"] = 0.0
         layers.append(alt.Chart(marks).mark_text(align="left", dx=4, dy=14, fontSize=11, fontWeight="bold",
-                                                 color="#444444").encode(
+                                                 color=TEXT_COLOURS["hidden"]).encode(
             y=group, x=alt.X("at:Q", scale=alt.Scale(domain=[0, 1])), text="text:N"))
     return themed(alt.layer(*layers).properties(height=max(160, 60 * frame["group_label"].nunique())),
-                  lang, title, subtitle)
+                  lang, title, subtitle, _before_after_summary(lang, drawn))
+
+
+def _before_after_summary(lang: str, drawn: pd.DataFrame) -> str:
+    """"Parents: before 40 %, after 70 %." — each group's drawn points in their order."""
+    groups = []
+    for group, points in drawn.sort_values("point_order").groupby("group_label", sort=False):
+        shares = ", ".join(f"{point} {fmt_share(share, lang)}"
+                           for point, share in zip(points["point_label"], points["share"]))
+        groups.append(f"{group}: {shares}")
+    return i18n.t(lang, "chart_summary.groups", items="; ".join(groups)) if groups else ""

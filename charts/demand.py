@@ -3,10 +3,26 @@
 import altair as alt
 import pandas as pd
 
-from charts import PALETTE, themed
+import i18n
+from charts import (
+    BACKGROUND,
+    PALETTE,
+    SEPARATOR,
+    TEXT_COLOURS,
+    summary_largest,
+    summary_latest,
+    themed,
+)
 
-# fulfilled (blue) … not fulfilled (vermilion); open and cancelled greyed
-STATUS_COLOURS = ["#0072B2", "#E69F00", "#D55E00", "#999999", "#CCCCCC"]
+# fulfilled (blue), partly (ochre), not fulfilled (deep vermilion); open and cancelled grey
+STATUS_COLOURS = ["#0072B2", "#9C6B00", "#B84A00", "#595959", "#8C8C8C"]
+# capacity: the experts available against those asked for
+CAPACITY_COLOURS = ["#0072B2", "#B84A00"]
+# white spots stand out (ochre, ○); reached cells stay a quiet pale blue behind their ● (the
+# symbol, not the fill, says it: the fill is allowed to be paler than 3:1)
+WHITE_SPOT, REACHED = "#C26A00", "#D9E8F5"
+# the ○ and ● on them
+SYMBOL_COLOUR = "#000000"
 
 
 def status_by_sector_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
@@ -16,7 +32,7 @@ def status_by_sector_chart(frame: pd.DataFrame, lang: str, *, title: str, subtit
     statuses = present["status_label"].tolist()
     # a status keeps its colour whichever statuses are present
     colours = [STATUS_COLOURS[int(order)] for order in present["status_order"]]
-    chart = alt.Chart(frame.dropna(subset=["value"])).mark_bar().encode(
+    chart = alt.Chart(frame.dropna(subset=["value"])).mark_bar(**SEPARATOR).encode(
         y=alt.Y("sector_label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=360)),
         x=alt.X("sum(value):Q", title=value_title, axis=alt.Axis(format=",d", tickMinStep=1)),
         color=alt.Color("status_label:N", title=status_title, sort=statuses,
@@ -26,7 +42,7 @@ def status_by_sector_chart(frame: pd.DataFrame, lang: str, *, title: str, subtit
                  alt.Tooltip("status_label:N", title=status_title),
                  alt.Tooltip("sum(value):Q", title=value_title, format=",d")],
     ).properties(height=max(160, 30 * frame["sector_label"].nunique()))
-    return themed(chart, lang, title, subtitle)
+    return themed(chart, lang, title, subtitle, summary_largest(lang, frame, "sector_label"))
 
 
 def share_bars_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
@@ -40,9 +56,12 @@ def share_bars_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: st
                  alt.Tooltip("share:Q", title=share_title, format=".0%"),
                  alt.Tooltip("label:N", title=" ")],
     )
-    bars = base.mark_bar(color="#D55E00")
-    text = base.mark_text(align="left", dx=4, fontSize=11, color="#333333").encode(text="label:N")
-    return themed((bars + text).properties(height=max(160, 30 * len(shown))), lang, title, subtitle)
+    bars = base.mark_bar(color=STATUS_COLOURS[2])
+    text = base.mark_text(align="left", dx=4, fontSize=11, color=TEXT_COLOURS["annotation"]).encode(text="label:N")
+    top = shown.sort_values("share", ascending=False, kind="stable").head(3)
+    summary = i18n.t(lang, "chart_summary.shares", items=", ".join(
+        f"{category} {label}" for category, label in zip(top["category"], top["label"]))) if not top.empty else ""
+    return themed((bars + text).properties(height=max(160, 30 * len(shown))), lang, title, subtitle, summary)
 
 
 def count_bars_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
@@ -54,7 +73,7 @@ def count_bars_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: st
         tooltip=[alt.Tooltip("category:N", title=category_title),
                  alt.Tooltip("value:Q", title=value_title, format=",d")],
     ).properties(height=max(120, 30 * len(frame)))
-    return themed(chart, lang, title, subtitle)
+    return themed(chart, lang, title, subtitle, summary_largest(lang, frame, "category"))
 
 
 def capacity_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
@@ -64,14 +83,14 @@ def capacity_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
     chart = alt.Chart(frame.dropna(subset=["value"])).mark_line(strokeWidth=3, point=True).encode(
         x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
         y=alt.Y("value:Q", title=value_title, axis=alt.Axis(format=",d", tickMinStep=1)),
-        color=alt.Color("series:N", title=series_title, scale=alt.Scale(range=["#0072B2", "#D55E00"])),
+        color=alt.Color("series:N", title=series_title, scale=alt.Scale(range=CAPACITY_COLOURS)),
         strokeDash=alt.StrokeDash("series:N", title=series_title),
         detail="segment:N" if "segment" in frame else alt.Undefined,
         tooltip=[alt.Tooltip("yearmonth(month):T", title=month_title, format="%B %Y"),
                  alt.Tooltip("series:N", title=series_title),
                  alt.Tooltip("value:Q", title=value_title, format=",d")],
     ).properties(height=300)
-    return themed(chart, lang, title, subtitle)
+    return themed(chart, lang, title, subtitle, summary_latest(lang, frame, "series", "value"))
 
 
 def white_spot_matrix(frame: pd.DataFrame, lang: str, *, title: str, subtitle: str,
@@ -85,14 +104,19 @@ def white_spot_matrix(frame: pd.DataFrame, lang: str, *, title: str, subtitle: s
     # white spots stand out (orange, ○); reached cells stay quiet (pale blue, ●)
     white = frame.loc[frame["is_white"], "state_label"].drop_duplicates().tolist()
     reached = frame.loc[~frame["is_white"], "state_label"].drop_duplicates().tolist()
-    cells = base.mark_rect(stroke="white", strokeWidth=2).encode(
+    cells = base.mark_rect(stroke=BACKGROUND, strokeWidth=2).encode(
         color=alt.Color("state_label:N", title=state_title,
                         scale=alt.Scale(domain=white + reached,
-                                        range=["#E69F00"] * len(white) + ["#D9E8F5"] * len(reached))),
+                                        range=[WHITE_SPOT] * len(white) + [REACHED] * len(reached))),
         tooltip=[alt.Tooltip("sector_label:N", title=sector_title),
                  alt.Tooltip("municipality:N", title=municipality_title),
                  alt.Tooltip("state_label:N", title=state_title)],
     )
-    marks = base.mark_text(fontSize=13).encode(text="mark:N")
+    marks = base.mark_text(fontSize=13, color=SYMBOL_COLOUR).encode(text="mark:N")
     height = 30 * frame["sector_label"].nunique()
-    return themed((cells + marks).properties(height=height), lang, title, subtitle)
+    spots = frame[frame["is_white"]]
+    items = [f"{sector} – {town}" for sector, town in zip(spots["sector_label"], spots["municipality"])]
+    more = i18n.t(lang, "chart_summary.more", n=len(items) - 5) if len(items) > 5 else ""
+    summary = i18n.t(lang, "chart_summary.white_spots", n=len(items), items=", ".join(items[:5]) + more) \
+        if items else i18n.t(lang, "chart_summary.no_white_spots")
+    return themed((cells + marks).properties(height=height), lang, title, subtitle, summary)

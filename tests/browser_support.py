@@ -68,6 +68,18 @@ def streamlit_server(db_path: Path, extra_env: dict | None = None, *, port: int 
         log.close()
 
 
+@contextlib.contextmanager
+def trial_org_app(directory: Path):
+    """An empty warehouse in `directory` with one organisation, Kokeilu ry (code kokeilu, from
+    January 2024), served; yields the URL."""
+    db = directory / "wh.duckdb"
+    added = subprocess.run([sys.executable, "cli.py", "orgs", "add", "kokeilu", "--name", "Kokeilu ry",
+                            "--start", "2024-01", "--db", str(db)], cwd=ROOT, capture_output=True, text=True)
+    assert added.returncode == 0, added.stderr
+    with streamlit_server(db) as url:
+        yield url
+
+
 def load_demo_file(directory: Path) -> Path:
     """The demo network loaded by `cli.py demo` into a fresh file in `directory`."""
     db = directory / "demo.duckdb"

@@ -2,20 +2,17 @@
 preview, confirm, see the figures change; then send a broken file and read what to fix."""
 
 import io
-import subprocess
-import sys
 from datetime import date, datetime
 
 import openpyxl
 import pytest
 from browser_support import (
     ARTIFACTS,
-    ROOT,
     choose,
     chromium_page,
     expect_tile,
     screenshot,
-    streamlit_server,
+    trial_org_app,
     wait_for_app,
 )
 from playwright.sync_api import expect
@@ -28,11 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
-    db = tmp_path_factory.mktemp("upload") / "wh.duckdb"
-    added = subprocess.run([sys.executable, "cli.py", "orgs", "add", "kokeilu", "--name", "Kokeilu ry",
-                            "--start", "2024-01", "--db", str(db)], cwd=ROOT, capture_output=True, text=True)
-    assert added.returncode == 0, added.stderr
-    with streamlit_server(db) as url:
+    with trial_org_app(tmp_path_factory.mktemp("upload")) as url:
         yield url
 
 

@@ -8,8 +8,10 @@ import pytest
 from charts import STAGE_COLOURS, monthly_trend_chart
 from charts.activity import groups_by_category_chart, type_by_month_chart
 from charts.attitudes import before_after_chart, stages_by_month_chart
-from charts.completeness import reporting_grid_chart
+from charts.completeness import STATE_COLOURS, reporting_grid_chart
 from charts.demand import (
+    REACHED,
+    WHITE_SPOT,
     capacity_chart,
     count_bars_chart,
     share_bars_chart,
@@ -148,7 +150,7 @@ def test_white_spots_are_orange_and_reached_cells_pale_blue_in_any_row_order(ord
     frame = SPOTS.iloc[order].reset_index(drop=True)
     chart = spec(white_spot_matrix(frame, "fi", title="T", subtitle="S", sector_title="Sektori",
                                    municipality_title="Kunta", state_title="Tilanne"))
-    assert colour_of(chart) == {"Valkoinen alue": "#E69F00", "Toimintaa tai pyyntöjä": "#D9E8F5"}
+    assert colour_of(chart) == {"Valkoinen alue": WHITE_SPOT, "Toimintaa tai pyyntöjä": REACHED}
 
 
 def test_white_spot_matrix_writes_its_symbol_in_each_cell():
@@ -199,8 +201,8 @@ def test_reporting_grid_writes_a_symbol_for_each_state():
 def test_reporting_grid_colours_each_state_and_orders_the_legend():
     chart = spec(BUILDERS["reporting_grid"]("fi", title="T", subtitle="S"))
     assert chart["layer"][0]["encoding"]["color"]["sort"] == ["Raportoitu", "Puuttuu", "Lukittu", "Ei vielä jäsen"]
-    assert colour_of(chart) == {"Raportoitu": "#009E73", "Puuttuu": "#D55E00", "Lukittu": "#999999",
-                                "Ei vielä jäsen": "#DDDDDD"}
+    assert colour_of(chart) == {"Raportoitu": STATE_COLOURS["reported"], "Puuttuu": STATE_COLOURS["missing"],
+                                "Lukittu": STATE_COLOURS["locked"], "Ei vielä jäsen": STATE_COLOURS["not_expected"]}
 
 # --- colours follow the code, not the position among the codes present -----------------------
 
@@ -240,6 +242,61 @@ def test_the_monthly_trend_marks_where_the_comparison_period_ends():
     rule = spec["layer"][1]
     assert rule["encoding"]["x"]["bandPosition"] == 0
     assert spec["datasets"][rule["data"]["name"]][0]["month"].startswith("2026-06-01")
-    # the comparison's bars are paler than the chosen period's
-    assert spec["layer"][0]["encoding"]["opacity"]["scale"] == {"domain": ["current", "comparison", "between"],
-                                                                 "range": [1.0, 0.55, 0.25]}
+    # the comparison's bars are paler than the chosen period's, outlined in their own colour
+    # (so they keep 3:1 against the page); the chosen period's parts are parted by white
+    encoding = spec["layer"][0]["encoding"]
+    assert encoding["fillOpacity"]["scale"] == {"domain": ["current", "comparison", "between"],
+                                                "range": [1.0, 0.45, 0.2]}
+    assert encoding["stroke"]["field"] == encoding["color"]["field"] == "series"
+    assert encoding["stroke"]["condition"] == {"test": "datum.role == 'current'", "value": "#FFFFFF"}
+
+
+# --- text alternatives: title, subtitle and what the chart shows, for a screen reader ---------
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_every_chart_describes_itself_after_its_title_and_subtitle(name):
+    chart = spec(BUILDERS[name]("fi", title="Otsikko", subtitle="tammi–kesäkuu 2025 · koko verkosto"))
+    description = chart["description"]
+    assert description.startswith("Otsikko. tammi–kesäkuu 2025 · koko verkosto. ")
+    summary = description.removeprefix("Otsikko. tammi–kesäkuu 2025 · koko verkosto. ")
+    assert summary.endswith(".") and len(summary) > 5 and ".." not in summary
+    # the marks stay out of the accessibility tree: a reader hears the sentence, not the ticks
+    assert chart["config"]["aria"] is False and chart["config"]["mark"]["aria"] is False
+
+
+@pytest.mark.parametrize("name", BUILDERS)
+def test_a_chart_without_rows_describes_itself_by_its_title_alone(name):
+    frame = inspect.signature(BUILDERS[name]).parameters["frame"].default
+    chart = spec(BUILDERS[name]("fi", frame=frame.iloc[:0], title="Otsikko", subtitle="S"))
+    assert chart["description"] in ("Otsikko. S.", "Otsikko. S. Ei valkoisia alueita.")
+
+
+@pytest.mark.parametrize("name, lang, summary", [
+    # largest first, by what is drawn: Espoo's hidden part adds nothing
+    ("groups_by_category", "fi", "Suurimmat: Turku 12 ja Oulu 7."),
+    ("groups_by_category", "en", "Largest: Turku 12 and Oulu 7."),
+    ("count_bars", "sv", "Störst: Aikataulu 11."),
+    ("status_by_sector", "fi", "Suurimmat: Neuvola 9 ja Koulu 6."),
+    ("share_bars", "en", "Highest shares: Neuvola 3/12."),
+    ("monthly_trend", "fi", "Eniten helmikuu 2025 (4), vähiten tammikuu 2025 (3). Suurimmat: Asiakastyö 7."),
+    ("monthly_trend", "sv", "Flest i februari 2025 (4), minst i januari 2025 (3). Störst: Asiakastyö 7."),
+    ("type_by_month", "en", "Most in January 2025 (7), fewest in January 2025 (7). Largest: Media 5 and Koulutus 2."),
+    ("capacity", "fi", "Viimeisin kuukausi helmikuu 2025: Pyydetyt 9."),
+    ("stages_by_month", "en", "Latest month, January 2025: 4 – Myönteinen 23%, 2 – Varauksellinen 17%, "
+                              "5 – Luottava 14%, 1 – Epäilevä 20% and 3 – Kysyvä 26%."),
+    ("before_after", "fi", "Vanhempi: Ennen 40\u00a0%, Jälkeen 70\u00a0%."),
+    ("white_spot_matrix", "sv", "Vita fläckar: 1 (Neuvola – Espoo)."),
+    ("reporting_grid", "fi", "Raportoitu 1, Puuttuu 1, Lukittu 1, Ei vielä jäsen 1."),
+])
+def test_the_summary_states_what_the_chart_shows(name, lang, summary):
+    description = spec(BUILDERS[name](lang, title="T", subtitle="S"))["description"]
+    assert description == f"T. S. {summary}"
+
+
+def test_many_white_spots_are_summed_up_after_five():
+    towns = ["Espoo", "Turku", "Salo", "Oulu", "Pori", "Vaasa", "Kemi"]
+    frame = pd.DataFrame({"sector_label": ["Neuvola"] * 7, "municipality": towns, "is_white": [True] * 7,
+                          "state_label": ["Valkoinen alue"] * 7, "mark": ["○"] * 7})
+    description = spec(BUILDERS["white_spot_matrix"]("en", frame=frame, title="T", subtitle="S"))["description"]
+    assert description == ("T. S. White spots: 7 (Neuvola – Espoo, Neuvola – Turku, Neuvola – Salo, "
+                           "Neuvola – Oulu, Neuvola – Pori and 2 more).")

@@ -372,6 +372,9 @@ def render_history(ctx: PageContext, org_code: str | None) -> None:
     # history, but only offered for rollback where it was sent from: it withdraws every month
     active = [int(u) for u, r, o in zip(ledger["upload_id"], ledger["rolled_back_at"], ledger["org_code"])
               if pd.isna(r) and (org_code is None or o == org_code)]
+    # said before the rollback form, which is gone when the last upload in force was withdrawn
+    if st.session_state.get(f"{_KEY}_rolled_back"):
+        st.success(ctx.t("upload.rolled_back", upload_id=st.session_state[f"{_KEY}_rolled_back"]))
     if not active:
         return
     with st.expander(ctx.t("upload.rollback_title")):
@@ -389,5 +392,3 @@ def render_history(ctx: PageContext, org_code: str | None) -> None:
             else:
                 st.session_state[f"{_KEY}_rolled_back"] = upload_id
                 st.rerun()
-    if st.session_state.get(f"{_KEY}_rolled_back"):
-        st.success(ctx.t("upload.rolled_back", upload_id=st.session_state[f"{_KEY}_rolled_back"]))
