@@ -20,7 +20,8 @@ PALETTE = ["#0072B2", "#C26A00", "#00805E", "#B05A8C", "#D55E00", "#8A7A00", "#7
 # the five attitude stages, sceptical (warm) through neutral grey to trusting (blue)
 STAGE_COLOURS = ["#B84A00", "#9C6B00", "#707070", "#3A8AC4", "#005A8C"]
 # texts drawn on the chart: subtitle, annotations beside marks, the "<5" marks, rules
-TEXT_COLOURS = {"subtitle": "#555555", "annotation": "#333333", "hidden": "#444444", "rule": "#555555"}
+TEXT_COLOURS = {"title": "#262626", "subtitle": "#555555", "axis": "#444444", "annotation": "#333333",
+                "hidden": "#444444", "rule": "#555555"}
 # lines that carry no value themselves (the grid) may be quieter than 3:1
 GRID_COLOUR = "#E6E6E6"
 FONT = "Source Sans Pro, Arial, sans-serif"
@@ -50,9 +51,13 @@ def themed(chart: alt.Chart, lang: str, title: str, subtitle: str | None = None,
         .configure(font=FONT, locale=vega_locale(lang), aria=False)
         .configure_mark(aria=False)
         .configure_range(category=PALETTE)
-        .configure_axis(labelFontSize=12, titleFontSize=12, gridColor=GRID_COLOUR)
+        # Streamlit's own chart theme writes axis and legend texts in #808495 (3.8:1): ours instead
+        .configure_title(color=TEXT_COLOURS["title"])
+        .configure_axis(labelFontSize=12, titleFontSize=12, gridColor=GRID_COLOUR, labelColor=TEXT_COLOURS["axis"],
+                        titleColor=TEXT_COLOURS["axis"], domainColor=TEXT_COLOURS["axis"],
+                        tickColor=TEXT_COLOURS["axis"])
         .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", columns=3,
-                          labelLimit=320)
+                          labelLimit=320, labelColor=TEXT_COLOURS["axis"], titleColor=TEXT_COLOURS["axis"])
         .configure_view(stroke=None)
     )
 

@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from browser_support import chromium_page, demo_app, screenshot
 from browser_waits import no_exception, open_page
 from playwright.sync_api import expect
+from test_chart_contrast import contrast
 
 import i18n
 
@@ -67,6 +68,11 @@ def expect_named_charts(page, count: int) -> None:
             re.escape(f"{title}. {subtitle}.") + r" \S.{3,}\."))
         labels.append(chart.get_attribute("aria-label"))
     assert sorted(name for _, name in chart_names(page)) == sorted(labels)
+    # the texts of the charts as drawn (after Streamlit's own chart theme): 4.5:1 on white
+    drawn = charts.locator(", ".join(f".role-{part} text" for part in (
+        "title-text", "title-subtitle", "axis-label", "axis-title", "legend-label", "legend-title")))
+    fills = set(drawn.evaluate_all("texts => texts.map(t => t.getAttribute('fill'))"))
+    assert bool(fills) == (count > 0) and all(contrast(fill, "#FFFFFF") >= 4.5 for fill in fills), fills
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
