@@ -50,3 +50,22 @@ def pytest_runtest_call(item):
     if "Traceback" in logged and item.get_closest_marker("server_errors_expected") is None:
         pytest.fail(f"the server logged an exception while this test ran:\n{logged}", pytrace=False)
     return result
+
+
+# ---- the demo network served once for every browser test that only reads it ----------------
+# (loading it and starting a server costs ~20 s; tests that change data start their own)
+
+@pytest.fixture(scope="session")
+def demo_url(tmp_path_factory):
+    from browser_support import demo_app
+
+    with demo_app(tmp_path_factory.mktemp("demo_leadership")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def demo_board_url(tmp_path_factory):
+    from browser_support import demo_app
+
+    with demo_app(tmp_path_factory.mktemp("demo_board"), {"KOKEMUSMITTARI_VIEW_ROLE": "board"}) as url:
+        yield url

@@ -1,13 +1,18 @@
 """WCAG 2.1 A and AA in a real Chromium: axe-core (axe-playwright-python) on every page, in fi, sv
 and en, for leadership and board, on the demo network; the page's `lang` follows the language;
 and, as a screen reader would meet them, every chart in Chromium's own accessibility tree has a
-name that is its title, its subtitle and a sentence of what it shows."""
+name that is its title, its subtitle and a sentence of what it shows.
+
+The same visits check the board's view as a board member would see it (`view_role = board`):
+every page opens on the latest six months with data, the demand page shows the unmet demand of
+the maternity clinics, school health care and hospitals with their shares, and the views with
+protected counts carry the privacy legend; a screenshot of every page (board_<page>_<lang>.png)."""
 
 import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from browser_support import chromium_page, demo_app, screenshot
+from browser_support import chromium_page, screenshot
 from browser_waits import no_exception, open_page
 from playwright.sync_api import expect
 from test_chart_contrast import contrast
@@ -28,11 +33,31 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 EXCLUDED_STREAMLIT_RULES: dict[str, str] = {}
 
 
+# the public sectors the board exists to see
+NAMED = ("neuvola", "kouluterveydenhuolto", "sairaala")
+
+
 @pytest.fixture(scope="module")
-def urls(tmp_path_factory):
-    with demo_app(tmp_path_factory.mktemp("a11y_leadership")) as leadership, \
-            demo_app(tmp_path_factory.mktemp("a11y_board"), {"KOKEMUSMITTARI_VIEW_ROLE": "board"}) as board:
-        yield {"leadership": leadership, "board": board}
+def urls(demo_url, demo_board_url):
+    # the demo network served once for the read-only browser tests (conftest.py)
+    return {"leadership": demo_url, "board": demo_board_url}
+
+
+def expect_the_board_view(page, key: str, lang: str) -> None:
+    expect(page.get_by_role("dialog")).to_have_count(0)   # no (English) "Page not found"
+    kind = page.get_by_test_id("stSidebar").get_by_role("combobox", name=i18n.t(lang, "filters.period_kind"),
+                                                          exact=True)
+    expect(kind).to_have_value(i18n.t(lang, "filters.kind_last6"))
+    expect(page.get_by_text(i18n.t(lang, "frame.page_failed"))).to_have_count(0)
+    if key in ("overview", "activity", "attitudes"):
+        expect(page.get_by_text(i18n.t(lang, "common.legend_perturbed", threshold=5)).first).to_be_visible()
+    if key == "demand":
+        unmet = page.get_by_test_id("stVegaLiteChart").filter(has_text=i18n.t(lang, "demand.unmet_title"))
+        for sector in NAMED:
+            expect(unmet).to_contain_text(i18n.label(lang, "sector", sector))
+        # the headline gives the unmet share in words
+        expect(page.get_by_test_id("stMain").get_by_test_id("stMarkdown").first).to_contain_text("%")
+    screenshot(page, f"board_{key}_{lang}")
 
 
 def serious_violations(page) -> list[str]:
@@ -85,6 +110,8 @@ def test_every_page_has_no_serious_violation_and_named_charts(urls, role, lang):
             no_exception(page)
             expect(page.locator("html")).to_have_attribute("lang", lang)
             expect_named_charts(page, charts)
+            if role == "board":
+                expect_the_board_view(page, key, lang)
             violations = serious_violations(page)
             if violations:
                 found[key] = violations

@@ -4,7 +4,7 @@ on the demo network: each page in Finnish, Swedish and English, then a filtered 
 import re
 
 import pytest
-from browser_support import chromium_page, demo_app, screenshot, wait_for_app
+from browser_support import chromium_page, screenshot, wait_for_app
 from playwright.sync_api import expect
 
 import i18n
@@ -32,9 +32,8 @@ MIN_CHART_HEIGHT = 150  # px; a chart drawn flatter than this is not readable
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    with demo_app(tmp_path_factory.mktemp("pages")) as url:
-        yield url
+def app_url(demo_url):
+    return demo_url  # the demo network, served once for the read-only browser tests (conftest.py)
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,7 @@ import base64
 from urllib.parse import urlsplit
 
 import pytest
-from browser_support import ROOT, chromium_page, demo_app
+from browser_support import ROOT, chromium_page
 from browser_waits import no_exception, open_page
 from playwright.sync_api import expect
 
@@ -19,9 +19,8 @@ PAGES = {"overview": ("", 1), "activity": ("activity", 4), "attitudes": ("attitu
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    with demo_app(tmp_path_factory.mktemp("requests")) as url:
-        yield url
+def app_url(demo_url):
+    return demo_url  # the demo network, served once for the read-only browser tests (conftest.py)
 
 
 def test_every_page_talks_only_to_the_app(app_url):

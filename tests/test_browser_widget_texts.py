@@ -4,7 +4,7 @@ texts (the chart toolbar, the multiselect's "Select all" and "No results", the u
 own download."""
 
 import pytest
-from browser_support import chromium_page, demo_app, screenshot, wait_for_app
+from browser_support import chromium_page, screenshot, wait_for_app
 from browser_waits import RUN_TIMEOUT, open_page
 from playwright.sync_api import expect
 
@@ -16,14 +16,28 @@ ENGLISH = ("Download as PNG", "Copy Vega-Lite spec", "Show data", "Select all", 
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory):
-    with demo_app(tmp_path_factory.mktemp("widget_texts"), None) as url:
-        yield url
+def app_url(demo_url):
+    return demo_url  # the demo network, served once for the read-only browser tests (conftest.py)
 
 
 def generated_text(locator) -> str:
     """What CSS writes after an element (its ::after content), and the element's own font size."""
     return locator.evaluate("e => getComputedStyle(e, '::after').content + '|' + getComputedStyle(e).fontSize")
+
+
+def first_png(page, button) -> bytes:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in (1, 2):
+        try:
+            with page.expect_download(timeout=RUN_TIMEOUT // 2) as download:
+                button.click()
+            return download.value.path().read_bytes()
+        except PlaywrightTimeout:
+            if attempt == 2:
+                raise
+            wait_for_app(page)
+    raise AssertionError("unreachable")
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
@@ -42,10 +56,12 @@ def test_the_chart_toolbar_and_the_multiselect_speak_the_language(app_url, lang)
         wait_for_app(page)
         png = page.get_by_role("button", name=i18n.t(lang, "common.download_png")).first
         expect(png).to_be_enabled()
-        # the image is drawn on the click (vl-convert starts its engine on the first one): a run's wait
-        with page.expect_download(timeout=RUN_TIMEOUT) as download:
-            png.click()
-        assert download.value.path().read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        # the image is drawn on the click (vl-convert starts its engine on the first one). Even on a
+        # settled page, the first click's download was lost once more (a full fresh-clone run on a
+        # machine loaded by other browser tests, 90 s waited, nothing in the server's log; cause
+        # not found). A person clicks again, and so does this test, once: a button that never
+        # gives a PNG still fails
+        assert first_png(page, png)[:8] == b"\x89PNG\r\n\x1a\n"
         # the organisation filter: no "Select all"; a search without a match in our words
         organisations = page.get_by_test_id("stMultiSelect").filter(has_text=i18n.t(lang, "filters.organisations"))
         organisations.locator("input").click()
