@@ -8,6 +8,7 @@ import pytest
 from browser_support import chromium_page, screenshot, trial_org_app, wait_for_app
 from browser_waits import open_page
 from playwright.sync_api import expect
+from test_browser_accessibility import serious_violations
 
 from queries.periods import last_complete_half_year
 
@@ -71,6 +72,7 @@ def test_upload_preview_confirm_and_rollback_by_keyboard_only(app_url):
         chooser.value.set_files(files=[{"name": "toiminta.csv", "mimeType": "text/csv", "buffer": content}])
         expect(page.get_by_text("Tallennus lisää 2 riviä")).to_be_visible()
         wait_for_app(page)
+        assert serious_violations(page) == []   # the preview, as axe-core reads it
 
         confirm = page.get_by_role("button", name="Vahvista ja tallenna")
         tab_to(page, confirm)
@@ -79,6 +81,7 @@ def test_upload_preview_confirm_and_rollback_by_keyboard_only(app_url):
         page.keyboard.press("Enter")
         expect(page.get_by_text("2 riviä lisätty")).to_be_visible()
         wait_for_app(page)
+        assert serious_violations(page) == []   # stored, with the history grid
 
         rollback = page.get_by_test_id("stExpander").filter(has_text="Peru lähetys")
         opener = rollback.locator("summary")
@@ -98,3 +101,14 @@ def test_upload_preview_confirm_and_rollback_by_keyboard_only(app_url):
         # the last upload in force withdrawn: the message is said although the form is gone
         expect(page.get_by_text("Lähetys 1 peruttiin.")).to_be_visible()
         expect(rollback).to_have_count(0)
+
+
+def test_a_refused_file_and_its_problem_list_have_no_serious_violation(app_url):
+    broken = "Päivämäärä;Toimintamuoto;Lukumäärä\n31.13.2025;Vertaistukitapaaminen;n. 20\n".encode()
+    with chromium_page() as page:
+        open_page(page, f"{app_url}/upload?lang=sv", "upload", "sv")
+        page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+            files=[{"name": "trasig.csv", "mimeType": "text/csv", "buffer": broken}])
+        expect(page.get_by_test_id("stMain").get_by_test_id("stDataFrame").first).to_be_visible()
+        wait_for_app(page)
+        assert serious_violations(page) == []
