@@ -36,6 +36,10 @@ class Settings:
     # the local user's role when sign-in is not configured and the app serves this machine only
     # (ui/auth.py): leadership, or board to preview the board's view on one's own machine
     view_role: str = "leadership"
+    # the ID token's claim that must be true (true or "true") before its `email` names anybody:
+    # `email_verified` (Google and most providers); Entra ID sends none by default: add the
+    # optional claim `xms_edov` (email domain owner verified) and name it here (docs/deployment.md)
+    email_verified_claim: str = "email_verified"
     # whom a signed-in person without a role, or a visitor of an unconfigured server, should ask
     contact: str = ""
     # seconds to wait for another process holding the embedded DuckDB file

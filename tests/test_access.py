@@ -62,6 +62,17 @@ def test_a_person_is_found_by_email_before_their_domains_rule(wh):
     assert access_for(wh, "") is None and access_for(wh, None) is None
 
 
+def test_a_non_ascii_look_alike_never_folds_onto_a_person(wh):
+    set_person(wh, "kalle@mail.example", "board", actor=BOSS)
+    set_domain_rule(wh, "aurinkoranta.fi", "member", "aurinko", actor=BOSS)
+    assert access_for(wh, "kalle@mail.example").role == "board"
+    assert access_for(wh, "\u212aalle@mail.example") is None          # Kelvin sign, lower-cases to "k"
+    assert access_for(wh, "liisa@aurin\u212aoranta.fi") is None       # nor onto a domain's rule
+    assert access_for(wh, "k\u0430lle@mail.example") is None          # Cyrillic a
+    with pytest.raises(AccessError):
+        set_person(wh, "k\u00e4lle@mail.example", "board", actor=BOSS)  # and nobody is stored so
+
+
 @pytest.mark.parametrize(("email", "role", "org", "code"), [
     ("not-an-address", "board", None, "bad_email"),
     ("a@b", "board", None, "bad_email"),

@@ -40,10 +40,17 @@ def test_a_server_listening_beyond_loopback_is_never_local(address):
     {"Host": "localhost.evil.example"},
     {"Host": "[::1]evil.example"},
     {"Host": "[::1"},
+    # a program through a port forward, or nginx's defaults (Host rewritten to the upstream,
+    # no X-Forwarded header): without a browser's Origin, or without a Host, it is not local
+    {"Host": "127.0.0.1:8501"},
+    {"Host": "127.0.0.1:8501", "X-Forwarded-For": ""},
+    {"Origin": "http://127.0.0.1:8501"},
+    {"User-Agent": "python-websockets"},
 ])
 def test_a_request_that_came_through_something_else_is_not_local(headers):
     assert not request_is_local("127.0.0.1", headers)
 
 
 def test_an_ipv4_mapped_loopback_is_loopback():
-    assert request_is_local("::ffff:127.0.0.1", {"Host": "[::ffff:127.0.0.1]:8501"})
+    assert request_is_local("::ffff:127.0.0.1", {"Host": "[::ffff:127.0.0.1]:8501",
+                                                 "Origin": "http://[::ffff:127.0.0.1]:8501"})

@@ -49,14 +49,18 @@ def demo_db(tmp_path_factory):
     return path
 
 
+MISSING = object()  # a claim the ID token does not carry
+
+
 def signed_in(db, monkeypatch, email: str | None, page: str = "pages/overview.py", lang: str = "fi",
               claims: dict | None = None, **params) -> AppTest:
     monkeypatch.setenv("KOKEMUSMITTARI_DB", str(db))
     monkeypatch.delenv("KOKEMUSMITTARI_VIEW_ROLE", raising=False)
     at = AppTest.from_file(APP, default_timeout=120)
     at.secrets["auth"] = AUTH
-    at.user = ({"is_logged_in": True, "email": email, "name": "Testi", "sub": email, "iat": int(time.time()),
-                **(claims or {})} if email else {"is_logged_in": False})
+    user = {"is_logged_in": True, "email": email, "name": "Testi", "sub": email, "iat": int(time.time()),
+            "email_verified": True, **(claims or {})}
+    at.user = {k: v for k, v in user.items() if v is not MISSING} if email else {"is_logged_in": False}
     at.query_params["lang"] = lang
     for key, value in params.items():
         at.query_params[key] = value
@@ -175,6 +179,28 @@ def test_a_member_sees_and_withdraws_only_its_own_uploads(demo_db, monkeypatch):
     assert {(int(o),) for o in offered} <= own
 
 
+def test_a_network_upload_for_several_organisations_shows_a_member_nothing_of_the_others(
+        tmp_path, monkeypatch, demo_db):
+    from warehouse.imports import import_file
+
+    db = copy_of(demo_db, tmp_path)
+    lines = ["Organisaatio;Päivämäärä;Toimintamuoto;Lukumäärä;Kokemustoimijoita;Tavoitetut henkilöt;Tunnit;"
+             "Kohdesektori;Kunta;Palaute", f"{OWN};2026-10-05;Vertaistukitapaaminen;3;1;3;2;Neuvola;Turku;"]
+    lines += [f"{OTHER};2026-09-{day:02d};Vertaistukitapaaminen;2;1;2;1;Neuvola;Oulu;" for day in range(1, 21)]
+    with Warehouse(str(db)) as wh:
+        done = import_file(wh, "Majakka_luottamuksellinen_korjaus.csv", ("\n".join(lines) + "\n").encode(),
+                           org_code=None, uploaded_by=BOSS, source="app")
+        assert done.stored is not None
+    at = signed_in(db, monkeypatch, MEMBER, "pages/upload.py")
+    history = at.main.dataframe[-1].value
+    t = lambda key: i18n.t("fi", f"upload.hist_{key}")  # noqa: E731
+    sent = history[history[t("id")] == done.stored.upload_id].iloc[0]
+    assert sent[t("file")] == t("file_network")
+    assert (sent[t("added")], sent[t("replaced")]) == ("–", "–")
+    assert sent[t("months")] == "10/2026"          # the member's own month, not the other's September
+    assert "Majakka" not in history.to_csv()
+
+
 def test_signed_out_visitors_and_people_without_a_role_see_no_data(demo_db, monkeypatch):
     for email, gate in ((None, "sign_in"), ("stranger@elsewhere.example", "no_role")):
         for page in ALL_PAGES:
@@ -188,8 +214,33 @@ def test_signed_out_visitors_and_people_without_a_role_see_no_data(demo_db, monk
     assert "stranger@elsewhere.example" in set(denied["actor"])
 
 
-def test_an_address_the_provider_has_not_verified_gets_no_role(demo_db, monkeypatch):
-    at = signed_in(demo_db, monkeypatch, BOSS, claims={"email_verified": False})
+@pytest.mark.parametrize("verified", [False, "false", 0, 1, "yes", None, MISSING],
+                         ids=["false", "false-string", "zero", "one", "yes", "null", "missing"])
+def test_an_address_the_provider_has_not_verified_gets_no_role(demo_db, monkeypatch, verified):
+    # some providers send the string "false", Entra ID sends no claim and lets the user set `email`
+    at = signed_in(demo_db, monkeypatch, BOSS, claims={"email_verified": verified})
+    assert at.title[0].value == i18n.t("fi", "access.no_role_title")
+    assert shows_no_data(at)
+
+
+@pytest.mark.parametrize("verified", [True, "true", "True"])
+def test_a_verified_address_gets_its_role(demo_db, monkeypatch, verified):
+    at = signed_in(demo_db, monkeypatch, BOSS, claims={"email_verified": verified})
+    assert at.title[0].value == i18n.t("fi", "nav.overview")
+
+
+def test_the_verified_claim_can_be_entra_ids_own(demo_db, monkeypatch):
+    monkeypatch.setenv("KOKEMUSMITTARI_EMAIL_VERIFIED_CLAIM", "xms_edov")
+    at = signed_in(demo_db, monkeypatch, BOSS, claims={"email_verified": MISSING, "xms_edov": True})
+    assert at.title[0].value == i18n.t("fi", "nav.overview")
+    at = signed_in(demo_db, monkeypatch, BOSS, claims={"email_verified": True, "xms_edov": False})
+    assert at.title[0].value == i18n.t("fi", "access.no_role_title")
+
+
+@pytest.mark.parametrize("email", ["johto@ver\u212aosto.fi", "\u212aalle@verkosto.fi", "johto@verkosto.fi\u200b"])
+def test_a_look_alike_address_is_nobody(demo_db, monkeypatch, email):
+    # U+212A (Kelvin sign) lower-cases to "k"; a zero-width space is not space
+    at = signed_in(demo_db, monkeypatch, email)
     assert at.title[0].value == i18n.t("fi", "access.no_role_title")
     assert shows_no_data(at)
 

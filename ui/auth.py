@@ -95,20 +95,32 @@ def request_is_local(address: str | None, headers) -> bool:
     An unset server.address listens on every interface: not local. A reverse proxy on the same
     machine reaches a loopback server too, so a request carrying a proxy's headers, a Host that is
     not a loopback name, or a browser's Origin that is not a loopback address (a proxy that adds
-    no header of its own still passes the browser's Origin on) is not local either."""
+    no header of its own still passes the browser's Origin on) is not local either, nor one
+    without Host or Origin. What headers cannot tell: a program that reaches the loopback port
+    through a plain TCP forward (ssh -L, socat, kubectl port-forward) and writes loopback Host
+    and Origin itself. Local mode trusts whoever reaches the port; anything that forwards it to
+    others needs sign-in (docs/deployment.md)."""
     if not _is_loopback(address):
         return False
+    if not headers:
+        return True   # AppTest runs without a request (no headers at all)
     if any(headers.get(name) for name in PROXY_HEADERS):
         return False
-    host = headers.get("Host")
-    origin = headers.get("Origin")
-    if origin is not None:
-        parsed = urlsplit(origin)
-        if parsed.scheme not in ("http", "https") or parsed.username or parsed.password \
-                or not _is_loopback(parsed.hostname):
-            return False
-    # AppTest runs without a request (no headers at all); a real browser always sends Host
-    return host is None or _is_loopback(host)
+    # a browser always sends Host and, on the websocket, its Origin: a request without them came
+    # from a program (e.g. through a port forward, where Host can say anything)
+    host, origin = headers.get("Host"), headers.get("Origin")
+    if host is None or origin is None:
+        return False
+    parsed = urlsplit(origin)
+    if parsed.scheme not in ("http", "https") or parsed.username or parsed.password \
+            or not _is_loopback(parsed.hostname):
+        return False
+    return _is_loopback(host)
+
+
+def claim_is_true(value) -> bool:
+    """A boolean claim as providers write it: JSON true, or the string "true"."""
+    return value is True or (isinstance(value, str) and value.strip().lower() == "true")
 
 
 def _issued_at() -> int | None:
@@ -150,8 +162,10 @@ def current_viewer(lang: str, settings: Settings, warehouse: Warehouse) -> Viewe
         # signed out in another tab (or this sign-in predates a sign-out): this session has ended
         st.session_state[f"{_STATE}_gate"] = "signed_out"
         return None
-    # an address the provider says it has not verified names nobody in particular
-    access = access_for(warehouse, email) if st.user.get("email_verified") is not False else None
+    # only an address the provider says it has verified names anybody: a missing claim, false,
+    # "false", 0 or anything but true leaves it unverified (some providers let users set it)
+    verified = claim_is_true(st.user.get(settings.email_verified_claim))
+    access = access_for(warehouse, email) if verified else None
     action = "signed_in" if access else "access_denied"
     if st.session_state.get(f"{_STATE}_recorded") != (email, _issued_at(), action):
         if email:

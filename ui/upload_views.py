@@ -354,15 +354,21 @@ def render_history(ctx: PageContext, org_code: str | None) -> None:
         return
     t = lambda k: ctx.t(f"upload.hist_{k}")  # noqa: E731
     names = {o.org_code: o.org_name for o in list_organisations(ctx.warehouse)}
+    # an upload the network's staff sent for several organisations is listed in a member's
+    # history (its months are the member's own), but its file name and row totals, which hold
+    # the other organisations' rows too, are not the member's to see
+    others = [ctx.role == "member" and code != ctx.own_org for code in ledger["org_code"]]
+    own_only = lambda column: [("–" if other else str(value))  # noqa: E731
+                               for value, other in zip(ledger[column], others)]
     shown = pd.DataFrame({
         t("id"): ledger["upload_id"],
         t("when"): [fmt_local_time(moment, ctx.lang) for moment in ledger["uploaded_at"]],
         t("org"): [names.get(code, code) if code else "–" for code in ledger["org_code"]],
-        t("file"): ledger["file_name"],
+        t("file"): [t("file_network") if other else name for name, other in zip(ledger["file_name"], others)],
         t("months"): [month_spans(list(pd.date_range(a, b, freq="MS").date)) if pd.notna(a) else ""
                       for a, b in zip(ledger["first_month"], ledger["last_month"])],
-        t("added"): ledger["rows_added"],
-        t("replaced"): ledger["rows_replaced"],
+        t("added"): own_only("rows_added"),
+        t("replaced"): own_only("rows_replaced"),
         t("state"): [ctx.t("upload.state_rolled_back") if pd.notna(r) else
                      (ctx.t("upload.state_in_force") if n > 0 else ctx.t("upload.state_replaced"))
                      for r, n in zip(ledger["rolled_back_at"], ledger["count_sheet_months_in_force"])],

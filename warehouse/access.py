@@ -30,7 +30,9 @@ PUBLIC_MAIL_DOMAINS = frozenset({
     "msn.com", "yahoo.com", "yahoo.fi", "icloud.com", "me.com", "proton.me", "protonmail.com",
     "gmx.com", "gmx.net", "aol.com", "mail.com", "luukku.com", "suomi24.fi", "kolumbus.fi",
 })
-EMAIL = re.compile(r"^[^@\s]+@([a-z0-9-]+(\.[a-z0-9-]+)+)$")
+# ASCII only: a provider's non-ASCII address is nobody's here (lower-casing the Kelvin sign
+# U+212A gives "k": johto@ver\u212aosto.fi would otherwise be johto@verkosto.fi)
+EMAIL = re.compile(r"^[!-?A-~]+@([a-z0-9-]+(\.[a-z0-9-]+)+)$")
 DOMAIN = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 NETWORK = "*"   # the org_code of a lock that holds for every organisation
 
@@ -52,7 +54,10 @@ class Access:
 
 
 def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
+    """Stripped and lower-cased; a non-ASCII address is kept as written, so that it matches no
+    one (EMAIL refuses it) instead of folding onto somebody's ASCII address."""
+    email = (email or "").strip()
+    return email.lower() if email.isascii() else email
 
 
 def _check_role(role: str, org_code: str | None, roles=ROLES) -> None:

@@ -428,11 +428,14 @@ def list_uploads(warehouse: Warehouse, org_codes: list[str] | None = None) -> pd
             " list(distinct m.sheet order by m.sheet) as sheets,"
             " count(c.upload_id) as count_sheet_months_in_force"
             " from uploads u"
-            " left join upload_sheet_months m using (upload_id)"
+            # the months of the organisations asked about only: an upload sent for several
+            # organisations lists, for one of them, that organisation's months alone
+            " left join upload_sheet_months m on m.upload_id = u.upload_id"
+            "  and ($orgs is null or m.org_code = any($orgs))"
             " left join current_sheet_months c on c.upload_id = m.upload_id and c.org_code = m.org_code"
             "  and c.sheet = m.sheet and c.period_month = m.period_month"
             " where ($orgs is null or u.org_code = any($orgs)"
-            "        or m.org_code = any($orgs))"
+            "        or m.org_code is not null)"
             " group by all order by u.upload_id desc",
             {"orgs": org_codes},
         ).df()
