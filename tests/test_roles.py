@@ -199,6 +199,14 @@ def test_a_network_upload_for_several_organisations_shows_a_member_nothing_of_th
     assert (sent[t("added")], sent[t("replaced")]) == ("–", "–")
     assert sent[t("months")] == "10/2026"          # the member's own month, not the other's September
     assert "Majakka" not in history.to_csv()
+    # the member re-sends its October: the preview names what it replaces without the file or sender
+    crafted_upload(at, "Päivämäärä;Toimintamuoto;Lukumäärä\n5.10.2026;Vertaistukitapaaminen;4\n".encode())
+    replaces = i18n.t("fi", "upload.pv_replaces")
+    preview = next(frame.value for frame in at.main.dataframe
+                   if replaces in getattr(frame.value, "data", frame.value).columns)
+    preview = getattr(preview, "data", preview)       # the styled table's frame
+    assert list(preview[replaces]) and all(text.startswith("verkoston lähettämä, ") for text in preview[replaces])
+    assert "Majakka" not in preview.to_csv() and BOSS not in preview.to_csv()
 
 
 def test_signed_out_visitors_and_people_without_a_role_see_no_data(demo_db, monkeypatch):

@@ -207,9 +207,10 @@ def _stored_total(change, lang: str, hide_below: int | None) -> str:
 
 
 def preview_table(lang: str, preview: UploadPreview, org_names: dict[str, str],
-                  hide_below: int | None = None) -> pd.DataFrame:
+                  hide_below: int | None = None, foreign: frozenset = frozenset()) -> pd.DataFrame:
     """Per organisation × sheet × month: what is stored now and what will be after confirming —
-    rows and the sheet's headline total — and which earlier upload it replaces."""
+    rows and the sheet's headline total — and which earlier upload it replaces (for uploads in
+    `foreign`, sent by the network's staff for several organisations, not its file or sender)."""
     t = lambda k: i18n.t(lang, f"upload.pv_{k}")  # noqa: E731
     changes = preview.changes
     return pd.DataFrame({
@@ -222,9 +223,11 @@ def preview_table(lang: str, preview: UploadPreview, org_names: dict[str, str],
         t("rows_now"): [fmt_number(c.replaced.count_rows, lang) if c.replaced else "–" for c in changes],
         t("rows_after"): [fmt_number(c.count_new_rows, lang) for c in changes],
         t("large"): [i18n.t(lang, "upload.pv_large_mark") if c.is_large_change else "" for c in changes],
-        t("replaces"): [i18n.t(lang, "upload.pv_replaces_text", file=c.replaced.file_name,
-                               when=fmt_local_time(c.replaced.uploaded_at, lang),
-                               sender=actor_label(lang, c.replaced.uploaded_by))
+        t("replaces"): [(i18n.t(lang, "upload.pv_replaces_network", when=fmt_local_time(c.replaced.uploaded_at, lang))
+                         if c.replaced.upload_id in foreign else
+                         i18n.t(lang, "upload.pv_replaces_text", file=c.replaced.file_name,
+                                when=fmt_local_time(c.replaced.uploaded_at, lang),
+                                sender=actor_label(lang, c.replaced.uploaded_by)))
                         if c.replaced else i18n.t(lang, "upload.pv_nothing") for c in changes],
     }).astype(str)
 
@@ -240,7 +243,13 @@ def render_preview_table(ctx: PageContext, preview: UploadPreview, key: str) -> 
                          before=_stored_total(change, ctx.lang, hide_below),
                          after=fmt_number(change.headline_total, ctx.lang)),
                    icon=":material/warning:")
-    table = preview_table(ctx.lang, preview, org_names, hide_below)
+    foreign = frozenset()
+    if ctx.role == "member":
+        # what the network's staff sent for several organisations: its file name and sender are not
+        # the member's to see (the same rule as the history's)
+        sent = list_uploads(ctx.warehouse, [ctx.own_org])
+        foreign = frozenset(int(u) for u, org in zip(sent["upload_id"], sent["org_code"]) if org != ctx.own_org)
+    table = preview_table(ctx.lang, preview, org_names, hide_below, foreign)
     marked = ctx.t("upload.pv_large")
     styled = table.style.apply(
         lambda row: ["background-color: #fde2c8; font-weight: 600" if row[marked] else "" for _ in row], axis=1)
