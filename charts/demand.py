@@ -13,6 +13,7 @@ from charts import (
     summary_latest,
     themed,
 )
+from i18n.formats import fmt_share
 
 # fulfilled (blue), partly (ochre), not fulfilled (deep vermilion); open and cancelled grey
 STATUS_COLOURS = ["#0072B2", "#9C6B00", "#B84A00", "#595959", "#8C8C8C"]
@@ -59,8 +60,10 @@ def share_bars_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle: st
     bars = base.mark_bar(color=STATUS_COLOURS[2])
     text = base.mark_text(align="left", dx=4, fontSize=11, color=TEXT_COLOURS["annotation"]).encode(text="label:N")
     top = shown.sort_values("share", ascending=False, kind="stable").head(3)
+    # the share itself, then the counts it is made of as the bar's label writes them
     summary = i18n.t(lang, "chart_summary.shares", items=", ".join(
-        f"{category} {label}" for category, label in zip(top["category"], top["label"]))) if not top.empty else ""
+        f"{category} {fmt_share(share, lang)} ({label})"
+        for category, share, label in zip(top["category"], top["share"], top["label"]))) if not top.empty else ""
     return themed((bars + text).properties(height=max(160, 30 * len(shown))), lang, title, subtitle, summary)
 
 
