@@ -2,27 +2,19 @@
 
 import streamlit as st
 
-from charts.completeness import reporting_grid_chart
 from i18n.formats import fmt_month
 from queries.periods import last_complete_month
-from ui import completeness_tables, data, narrative, tables, widgets
+from ui import completeness_tables, data, narrative, views, widgets
 from ui.context import ALL_ROLES, page_context, require_role
 
 ctx = page_context()
 require_role(ctx, ALL_ROLES)
 now = data.figures(ctx)
 last = last_complete_month(ctx.today)
-grid = completeness_tables.reporting_grid(ctx, data.query(ctx, "reporting_by_organisation_month"))
 missing_last = completeness_tables.missing_in(data.query(ctx, "reporting_by_organisation_month", period=last))
 
 st.markdown(narrative.completeness_sentences(ctx, now, missing_last, fmt_month(last.from_month, ctx.lang)))
-chart = reporting_grid_chart(grid, ctx.lang, title=ctx.t("completeness.grid_title"),
-                             subtitle=f"{ctx.period.label(ctx.lang)} · {widgets.scope_label(ctx)}",
-                             org_title=ctx.t("common.organisation"), month_title=ctx.t("common.month"),
-                             state_title=ctx.t("completeness.state"))
-widgets.chart_with_data(ctx, chart, tables.readable(grid, ctx.lang, {
-    "org_name": "common.organisation", "month": "common.month", "state_label": "completeness.state"}),
-    key="completeness_grid")
+widgets.show_view(ctx, views.completeness_grid(ctx))
 
 st.subheader(ctx.t("completeness.by_org_title"))
 by_org = completeness_tables.by_organisation(ctx, data.query(ctx, "completeness_by_organisation"))

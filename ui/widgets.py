@@ -1,5 +1,6 @@
 """Pieces pages share: tiles, a chart with its data table and downloads, period and scope labels."""
 
+from dataclasses import dataclass
 from datetime import date
 
 import altair as alt
@@ -38,7 +39,29 @@ def _relative_change(now, before) -> float | None:
     return (now - before) / before * 100
 
 
-def metric_tile(ctx: PageContext, key: str, now, before, kind: str, colour: str, compare: bool = True) -> None:
+@dataclass(frozen=True)
+class Tile:
+    """A headline figure as shown: its label key, value and change (None: no change to give),
+    the change's colour rule for st.metric, and whether the value is a hidden count."""
+    key: str
+    value: str
+    delta: str | None
+    colour: str
+    hidden: bool
+
+
+# the Overview's six tiles: label key, figure path, kind, whether a rise is good
+OVERVIEW_TILES = (
+    ("overview.tile_total", ("activities", "total"), "count", "normal"),
+    ("overview.tile_client_work", ("activities", "client_work"), "count", "normal"),
+    ("overview.tile_development", ("activities", "development_advocacy"), "count", "normal"),
+    ("overview.tile_curious", ("attitudes", "curious_or_better_share"), "share", "normal"),
+    ("overview.tile_unmet", ("demand", "unmet_share"), "share", "inverse"),
+    ("overview.tile_completeness", ("completeness", "rate"), "share", "normal"),
+)
+
+
+def tile(ctx: PageContext, key: str, now, before, kind: str, colour: str, compare: bool = True) -> Tile:
     """A headline figure with its change against the comparison period (a count's change only
     when `compare`: the comparison period reported enough)."""
     if kind == "share":
@@ -50,14 +73,22 @@ def metric_tile(ctx: PageContext, key: str, now, before, kind: str, colour: str,
         value = fmt_number(now, ctx.lang)
         change = _relative_change(now, before) if compare else None
         delta = fmt_change(change, ctx.lang) if change is not None else None
-    if delta is not None:
-        # Streamlit reads the arrow's direction from a leading ASCII minus; no change, no colour
-        delta = delta.replace("\u2212", "-")
-        if delta.startswith("±"):
-            colour = "off"
+    if delta is not None and delta.startswith("±"):
+        colour = "off"  # no change, no colour
+    return Tile(key, value, delta, colour, isinstance(now, str))
+
+
+def overview_tiles(ctx: PageContext, now: dict, before: dict) -> list[Tile]:
+    return [tile(ctx, key, now[group][name], before[group][name], kind, colour, compare=narrative.comparable(now))
+            for key, (group, name), kind, colour in OVERVIEW_TILES]
+
+
+def metric_tile(ctx: PageContext, shown: Tile) -> None:
+    # Streamlit reads the arrow's direction from a leading ASCII minus
+    delta = shown.delta.replace("\u2212", "-") if shown.delta is not None else None
     st.metric(
-        ctx.t(key), value, delta=delta, delta_color=colour, border=True,
-        help=ctx.t(f"{key}_help", period=ctx.period.label(ctx.lang),
+        ctx.t(shown.key), shown.value, delta=delta, delta_color=shown.colour, border=True,
+        help=ctx.t(f"{shown.key}_help", period=ctx.period.label(ctx.lang),
                    previous=ctx.comparison.label(ctx.lang)),
     )
 
@@ -217,15 +248,20 @@ def _category_label(ctx: PageContext, category: str, value) -> str:
     return str(value)
 
 
-SMALL_SAMPLE = 30
+def show_view(ctx: PageContext, view, empty_key: str | None = None) -> None:
+    """A chart of ui.views on a page: its small-sample caution, then the chart and its data; with
+    `empty_key`, that sentence instead of the chart's own when there is nothing to draw."""
+    from ui.views import SMALL_SAMPLE
 
-
-def small_sample_caution(ctx: PageContext, respondents: pd.Series) -> None:
-    """A visible caution when shares rest on few respondents (any month or group under 30)."""
-    counts = [v for v in respondents if isinstance(v, (int, float)) and not pd.isna(v)]
-    hidden = any(isinstance(v, str) for v in respondents)
-    if hidden or (counts and min(counts) < SMALL_SAMPLE):
+    if view.empty and empty_key:
+        st.info(ctx.t(empty_key))
+        return
+    if view.small_sample:
         st.warning(ctx.t("attitudes.small_sample", n=SMALL_SAMPLE), icon=":material/warning:")
+    if view.empty:
+        st.info(ctx.t("common.chart_no_data", title=view.title), icon=":material/info:")
+        return
+    chart_with_data(ctx, view.chart, view.table, key=view.key, empty=False, protected=view.protected)
 
 
 def table_with_downloads(ctx: PageContext, table: pd.DataFrame, key: str, empty_key: str) -> None:
