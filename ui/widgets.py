@@ -253,14 +253,13 @@ def show_view(ctx: PageContext, view, empty_key: str | None = None) -> None:
     `empty_key`, that sentence instead of the chart's own when there is nothing to draw."""
     from ui.views import SMALL_SAMPLE
 
-    if view.empty and empty_key:
-        st.info(ctx.t(empty_key))
+    if view.empty:
+        # a view with nothing to draw has no respondents to caution about either
+        st.info(ctx.t(empty_key) if empty_key else ctx.t("common.chart_no_data", title=view.title),
+                icon=None if empty_key else ":material/info:")
         return
     if view.small_sample:
         st.warning(ctx.t("attitudes.small_sample", n=SMALL_SAMPLE), icon=":material/warning:")
-    if view.empty:
-        st.info(ctx.t("common.chart_no_data", title=view.title), icon=":material/info:")
-        return
     chart_with_data(ctx, view.chart, view.table, key=view.key, empty=False, protected=view.protected)
 
 
