@@ -46,6 +46,7 @@ demo: $(VENV)/.app-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/board_pack.py
 
 clean:
 	rm -rf $(VENV) data tests/artifacts

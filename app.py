@@ -11,6 +11,7 @@ from queries.periods import default_period
 from queries.scope import Scope
 from ui import auth
 from ui import context as frame
+from ui.present import presenting
 
 # the icon ships with the app (a :material/…: icon would be fetched from fonts.gstatic.com)
 ICON = Path(__file__).resolve().parent / "assets" / "kokemusmittari.svg"
@@ -39,6 +40,7 @@ PAGES = (
     ("pages/attitudes.py", "attitudes", ":material/psychology:", frame.ALL_ROLES),
     ("pages/demand.py", "demand", ":material/account_balance:", frame.ALL_ROLES),
     ("pages/completeness.py", "completeness", ":material/fact_check:", frame.ALL_ROLES),
+    ("pages/present.py", "present", ":material/slideshow:", frame.ALL_ROLES),
     ("pages/upload.py", "upload", ":material/upload_file:", frame.UPLOAD_ROLES),
     ("pages/admin.py", "admin", ":material/admin_panel_settings:", frame.LEADERSHIP),
     ("pages/audit.py", "audit", ":material/history:", frame.LEADERSHIP),
@@ -86,9 +88,10 @@ frame.store_context(frame.PageContext(
     data_version=version, today=date.today(), compare=compare, viewer=viewer,
 ))
 
-if frame.demo_rows_present(warehouse, version):
-    st.info(i18n.t(lang, "frame.demo_notice"), icon=":material/science:")
-st.title(navigation.title)
+if not presenting(navigation.url_path):  # a slide fills the screen on its own
+    if frame.demo_rows_present(warehouse, version):
+        st.info(i18n.t(lang, "frame.demo_notice"), icon=":material/science:")
+    st.title(navigation.title)
 try:
     navigation.run()
 except Exception:  # st.stop() and st.rerun() are BaseExceptions: they pass through

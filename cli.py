@@ -119,6 +119,51 @@ def cmd_figures(args) -> int:
     return EXIT_OK
 
 
+def _pack_period(args, wh):
+    """--period also takes last3, last6 and last12: the latest months with data, as in the app."""
+    from queries.periods import ROLLING, data_end, latest_months
+    from ui.context import data_span, data_version
+
+    if args.period in ROLLING:
+        span = data_span(wh, data_version(wh))
+        return latest_months(data_end(date.today(), span[1] if span else None), ROLLING[args.period])
+    return _period(args)
+
+
+def cmd_board_pack(args) -> int:
+    """The board pack of a period and scope as .pptx or .pdf (docs/board-pack.md)."""
+    from boardpack import FORMATS, PackSettingError, build_pack
+    from boardpack.deck import board_context, slide_count
+    from settings import load_settings
+    from warehouse.imports import registered_code
+
+    out = Path(args.out)
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UsageError(i18n.t(args.lang, "pack.bad_format", value=args.out))
+    if not out.parent.is_dir():
+        raise UsageError(f"no such folder: {out.parent}")
+    settings = load_settings(db=args.db)
+    with _open(args) as wh:
+        period = _pack_period(args, wh)
+        orgs = tuple(dict.fromkeys(registered_code(wh, code) for code in args.org)) if args.org else None
+        ctx = board_context(wh, settings, period, args.lang, orgs, compare=args.compare)
+        try:
+            content = build_pack(ctx, fmt)
+        except PackSettingError as error:
+            raise UsageError(error.message(args.lang)) from error
+    # written beside the target, then renamed: a reader never sees half a file
+    part = out.with_name(out.name + ".part")
+    part.write_bytes(content)
+    part.replace(out)
+    document = {"ok": True, "out": str(out), "format": fmt, "slides": slide_count(), "bytes": len(content),
+                "period": {"from": f"{period.from_month:%Y-%m}", "to": f"{period.to_month:%Y-%m}"},
+                "orgs": list(orgs) if orgs else None, "lang": args.lang, "compare": args.compare}
+    _emit(args, document, [f"board pack written: {out} ({slide_count()} slides, "
+                           f"{period.from_month:%Y-%m}..{period.to_month:%Y-%m})"])
+    return EXIT_OK
+
+
 def cmd_demo(args) -> int:
     from demo.load import load_demo
 
@@ -320,6 +365,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--org")
     p.add_argument("--suppress", action="store_true", help="hide counts under the threshold")
     p.set_defaults(run=cmd_figures)
+
+    p = sub.add_parser("board-pack", parents=[common], help="the board pack of a period (.pptx or .pdf)")
+    p.add_argument("--period", help="2026H1, 2026Q3, 2026-05, 2026-01..2026-06, 2026, or last3/last6/last12")
+    p.add_argument("--from", dest="from_month")
+    p.add_argument("--to", dest="to_month")
+    p.add_argument("--org", action="append", help="an organisation (repeat for several); default: the network")
+    p.add_argument("--compare", choices=("previous", "year"), default="previous")
+    p.add_argument("--out", required=True, help="FILE.pptx or FILE.pdf")
+    p.set_defaults(run=cmd_board_pack)
 
     p = sub.add_parser("demo", parents=[common], help="(re)load the demo network")
     p.add_argument("--if-empty", action="store_true", help="only when the warehouse is empty")

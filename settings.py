@@ -44,6 +44,12 @@ class Settings:
     contact: str = ""
     # seconds to wait for another process holding the embedded DuckDB file
     lock_timeout: float = 120.0
+    # the board pack's branding (docs/board-pack.md): the network's name on the title slide
+    # (empty: a neutral name in the pack's language), a PNG or SVG logo file (empty: the app's
+    # own) and the accent colour as #RRGGBB (default: the charts' blue)
+    network_name: str = ""
+    logo: str = ""
+    brand_colour: str = "#0072B2"
 
     @property
     def upload_limit_bytes(self) -> int:

@@ -23,7 +23,7 @@ APP = "../app.py"
 BOSS, MEMBER, BOARD, OTHER_MEMBER = ("johto@verkosto.fi", "liisa@aurinko.example", "jasen@hallitus.example",
                                      "matti@majakka.example")
 OWN, OTHER = "demo_aurinko", "demo_majakka"
-FIGURE_PAGES = ["pages/overview.py", "pages/activity.py", "pages/attitudes.py", "pages/demand.py",
+FIGURE_PAGES = ["pages/overview.py", "pages/activity.py", "pages/attitudes.py", "pages/demand.py", "pages/present.py",
                 "pages/completeness.py"]
 ALLOWED = {
     "leadership": {*FIGURE_PAGES, "pages/upload.py", "pages/admin.py", "pages/audit.py"},

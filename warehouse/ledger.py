@@ -441,3 +441,18 @@ def list_uploads(warehouse: Warehouse, org_codes: list[str] | None = None) -> pd
         ).df()
     finally:
         cur.close()
+
+
+def last_stored_at(warehouse: Warehouse, org_codes: tuple[str, ...] | list[str] | None = None) -> datetime | None:
+    """When the newest upload still in force for these organisations (all: None) was stored:
+    the board pack's "data last updated"."""
+    cur = warehouse.cursor()
+    try:
+        found = cur.execute(
+            "select max(u.uploaded_at) from current_sheet_months c join uploads u using (upload_id)"
+            " where $orgs is null or c.org_code = any($orgs)",
+            {"orgs": list(org_codes) if org_codes else None},
+        ).fetchone()
+    finally:
+        cur.close()
+    return found[0] if found else None
