@@ -42,8 +42,8 @@ def test_a_deep_link_as_a_fresh_servers_first_request_runs_inside_the_frame(tmp_
 
 def test_the_layout_is_the_designed_one():
     assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == [
-        "activity.py", "admin.py", "attitudes.py", "audit.py", "completeness.py", "demand.py", "overview.py", "present.py",
-        "upload.py"]
+        "activity.py", "admin.py", "attitudes.py", "audit.py", "completeness.py", "demand.py", "overview.py",
+        "present.py", "upload.py"]
     assert not (ROOT / "app_pages").exists()
 
 
