@@ -12,6 +12,7 @@ from queries.scope import Scope
 from ui import auth
 from ui import context as frame
 from ui.present import presenting
+from warehouse import WarehouseBusy
 
 # the icon ships with the app (a :material/…: icon would be fetched from fonts.gstatic.com)
 ICON = Path(__file__).resolve().parent / "assets" / "kokemusmittari.svg"
@@ -26,7 +27,12 @@ lang = frame.render_language_picker()
 st.html(frame.widget_texts_style(lang))
 st.html(frame.accessibility_markup(lang), unsafe_allow_javascript=True)
 settings = frame.get_settings()
-warehouse = frame.get_warehouse()
+try:
+    warehouse = frame.get_warehouse()
+except WarehouseBusy:  # an import or a backup holds the file a moment: said, and the next click retries
+    log.warning("the warehouse file is held by another process; the visitor was asked to wait")
+    st.warning(i18n.t(lang, "frame.warehouse_busy"), icon=":material/hourglass_top:")
+    st.stop()
 # who is looking, read again on every run: a changed role holds from the next click
 viewer = auth.current_viewer(lang, settings, warehouse)
 

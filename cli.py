@@ -5,8 +5,12 @@ With --json, standard output holds exactly one JSON document; everything else go
 """
 
 import argparse
+import contextlib
+import contextvars
 import getpass
+import io
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -14,10 +18,42 @@ from pathlib import Path
 import i18n
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+# a command the running app runs for another process (warehouse/jobs.py): its warehouse, and
+# where the command's output goes (back to that process)
+_SHARED = contextvars.ContextVar("shared_warehouse", default=None)
+_STREAMS = contextvars.ContextVar("streams", default=None)
+# commands that never go to the app: restore writes a warehouse no app may be serving
+NOT_VIA_APP = {"restore"}
 
 
 class UsageError(Exception):
     """Bad arguments or setup: exit code 2."""
+
+    code = "usage"
+
+
+class WarehouseInUse(UsageError):
+    """Another process held the warehouse file for longer than the lock timeout."""
+
+    code = "warehouse_busy"
+
+
+class HeldByApp(Exception):
+    """The running app serves this warehouse file: the command is handed to it."""
+
+    def __init__(self, location: str):
+        super().__init__(location)
+        self.location = location
+
+
+def _out():
+    streams = _STREAMS.get()
+    return streams[0] if streams else sys.stdout
+
+
+def _err():
+    streams = _STREAMS.get()
+    return streams[1] if streams else sys.stderr
 
 
 def _parse_month(text: str) -> date:
@@ -29,20 +65,35 @@ def _parse_month(text: str) -> date:
 
 
 def _open(args):
+    """The warehouse, or — when the running app serves its file — HeldByApp, so that main()
+    hands the command to the app (warehouse/jobs.py)."""
+    shared = _SHARED.get()
+    if shared is not None:
+        return contextlib.nullcontext(shared)
+    from settings import load_settings
     from warehouse import WarehouseBusy, open_warehouse
+    from warehouse.jobs import app_alive
 
+    settings = load_settings(db=args.db)
+    if args.command not in NOT_VIA_APP and app_alive(settings.db):
+        raise HeldByApp(settings.db)
     try:
-        return open_warehouse(args.db)
+        return open_warehouse(settings.db, settings)
     except WarehouseBusy as error:
-        raise UsageError(f"the warehouse is in use by another process: {error}") from error
+        if args.command not in NOT_VIA_APP and app_alive(settings.db):
+            raise HeldByApp(settings.db) from error
+        raise WarehouseInUse(
+            f"the warehouse {settings.db} is in use by another process, which did not let go of it within"
+            f" {settings.lock_timeout:g} s (lock_timeout); try again when that import or command has ended") from error
 
 
 def _emit(args, document: dict, lines: list[str]) -> None:
+    out = _out()
     if args.json:
-        json.dump(document, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
+        json.dump(document, out, ensure_ascii=False, indent=2, default=str)
+        out.write("\n")
     else:
-        print("\n".join(lines))
+        print("\n".join(lines), file=out)
 
 
 def _problem_lines(checked, lang: str) -> list[str]:
@@ -223,7 +274,7 @@ def _access_change(args, change) -> int:
         try:
             change(wh)
         except AccessError as error:
-            print(f"refused [{error.code}]: {error}", file=sys.stderr)
+            print(f"refused [{error.code}]: {error}", file=_err())
             if args.json:
                 _emit(args, {"ok": False, "code": error.code}, [])
             return EXIT_REFUSED
@@ -301,7 +352,7 @@ def cmd_rollback(args) -> int:
             if error.code != "locked_period":
                 raise UsageError(str(error)) from error
             # a refusal, not a mistake: the month is locked until leadership unlocks it
-            print(f"refused [locked_period]: {error}", file=sys.stderr)
+            print(f"refused [locked_period]: {error}", file=_err())
             if args.json:
                 _emit(args, {"ok": False, "code": "locked_period", "upload_id": args.upload_id}, [])
             return EXIT_REFUSED
@@ -319,6 +370,39 @@ def cmd_rebuild(args) -> int:
     with _open(args) as source, Warehouse(args.to) as target:
         counts = rebuild_from_archive(source, target)
     _emit(args, counts, [f"rebuilt {args.to}: {counts['uploads']} uploads, {counts['rollbacks']} rollbacks"])
+    return EXIT_OK
+
+
+def cmd_backup(args) -> int:
+    from warehouse.backup import BackupError, backup
+
+    out = Path(args.out).absolute()
+    if not out.parent.is_dir():
+        raise UsageError(f"no such folder: {out.parent}")
+    with _open(args) as wh:
+        try:
+            held = backup(wh, out)
+        except BackupError as error:
+            raise UsageError(str(error)) from error
+    _emit(args, {"ok": True, "out": str(out), "bytes": out.stat().st_size, **held},
+          [f"backup written: {out} ({held['uploads']} uploads, {held['organisations']} organisations)"])
+    return EXIT_OK
+
+
+def cmd_restore(args) -> int:
+    from settings import load_settings
+    from warehouse.backup import BackupError, restore
+    from warehouse.jobs import app_alive
+
+    target = load_settings(db=args.db).db
+    if app_alive(target):
+        raise UsageError(f"the app serves {target}: stop it, restore, then start it again")
+    try:
+        held = restore(Path(args.file), target)
+    except BackupError as error:
+        raise UsageError(str(error)) from error
+    _emit(args, {"ok": True, "warehouse": target, **held},
+          [f"restored {args.file} into {target} ({held['uploads']} uploads, {held['organisations']} organisations)"])
     return EXIT_OK
 
 
@@ -423,6 +507,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, help="a new warehouse file")
     p.set_defaults(run=cmd_rebuild)
 
+    p = sub.add_parser("backup", parents=[common], help="a consistent copy of the warehouse, also while the app runs")
+    p.add_argument("--out", required=True, help="a new file")
+    p.set_defaults(run=cmd_backup)
+
+    p = sub.add_parser("restore", parents=[common], help="put a backup into a new or empty warehouse")
+    p.add_argument("file", help="a file written by backup")
+    p.set_defaults(run=cmd_restore)
+
     p = sub.add_parser("template", parents=[common], help="write the empty template")
     p.add_argument("--out", required=True, help="FILE.xlsx, or FILE.csv with --sheet")
     p.add_argument("--sheet", choices=("toiminta", "asenteet", "kysynta", "kapasiteetti"))
@@ -430,7 +522,59 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# the options that name a file, by command (`--to` is a month elsewhere): made absolute
+# before the app runs the command
+_PATH_OPTIONS = {"rebuild": ("--to",), "board-pack": ("--out",), "backup": ("--out",)}
+
+
+def _for_app(argv: list[str], args) -> list[str]:
+    """The command line as the app runs it: files as absolute paths (the app has its own
+    working directory), and who runs it named (the app runs as another user, perhaps)."""
+    options = _PATH_OPTIONS.get(args.command, ())
+    out, paths = [], {getattr(args, "file", None)} - {None}
+    after_option = False
+    for token in argv:
+        name, equals, value = token.partition("=")
+        if equals and name in options:
+            token = f"{name}={os.path.abspath(value)}"
+        elif after_option or (token in paths and not token.startswith("-")):
+            token = os.path.abspath(token)
+        after_option = token in options
+        out.append(token)
+    return out if "--by" in argv else [*out, "--by", args.by]
+
+
+def _via_app(argv: list[str], args, location: str) -> int:
+    from settings import load_settings
+    from warehouse.jobs import JobTimeout, submit
+
+    timeout = load_settings(db=args.db).lock_timeout
+    print(f"the app serves {location}: the command runs there", file=_err())
+    try:
+        result = submit(location, {"argv": _for_app(argv, args)}, timeout=timeout)
+    except JobTimeout as error:
+        raise WarehouseInUse(f"the app serving {location} did not run the command within {timeout:g} s"
+                             f" (lock_timeout): {error}") from error
+    _out().write(result.get("stdout", ""))
+    _err().write(result.get("stderr", ""))
+    return int(result.get("code", EXIT_USAGE))
+
+
+def run_for_app(warehouse, argv: list[str]) -> dict:
+    """Run a command inside the app, on the app's own warehouse (warehouse/jobs.py): what it
+    printed and its exit code, for the process that handed it over."""
+    out, err = io.StringIO(), io.StringIO()
+    streams, shared = _STREAMS.set((out, err)), _SHARED.set(warehouse)
+    try:
+        code = main(argv)
+    finally:
+        _STREAMS.reset(streams)
+        _SHARED.reset(shared)
+    return {"code": code, "stdout": out.getvalue(), "stderr": err.getvalue()}
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
@@ -439,9 +583,14 @@ def main(argv: list[str] | None = None) -> int:
     from warehouse.imports import UnknownOrganisation
 
     try:
-        return args.run(args)
+        try:
+            return args.run(args)
+        except HeldByApp as held:
+            return _via_app(argv, args, held.location)
     except (UsageError, UnknownOrganisation) as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {error}", file=_err())
+        if getattr(args, "json", False):   # --json promises one document, also for a refusal to run
+            _emit(args, {"ok": False, "code": getattr(error, "code", "usage"), "message": str(error)}, [])
         return EXIT_USAGE
 
 

@@ -143,3 +143,101 @@ def test_a_rebuilt_warehouse_rebuilds_the_same_again(db, tmp_path):
             with Warehouse(str(tmp_path / "twice.duckdb")) as twice:
                 assert rebuild_from_archive(once, twice) == {"uploads": 2, "rollbacks": 1}
                 assert january(twice) == [(10,)]
+
+
+def test_an_import_killed_at_twenty_random_points_is_all_or_nothing(db, tmp_path):
+    """SIGKILL at twenty random moments of a real import (from the interpreter's start to past
+    its commit): the warehouse always opens, no partial upload is visible, and the figures are
+    those of the uploads that completed."""
+    import random
+
+    months = [f"{m}/2025" for m in range(1, 13)]
+    files = {}
+    for name, base in (("a", 10), ("b", 20)):
+        # three thousand rows, so the kill lands in reading, checking and storing alike
+        rows = [(months[i % 12], "Vertaistukitapaaminen", base + i % 7) for i in range(3000)]
+        files[name] = (write_csv(tmp_path / f"{name}.csv", rows), rows)
+
+    def expected(rows) -> dict:
+        sums: dict = {}
+        for month, _, n in rows:
+            key = f"2025-{int(month.split('/')[0]):02d}"
+            sums[key] = sums.get(key, 0) + n
+        return dict(sorted(sums.items()))
+
+    started = time.monotonic()
+    first = run_cli("import", str(files["a"][0]), "--org", "aurinko", "--db", str(db))
+    assert first.wait(timeout=180) == 0, first.stderr.read()
+    full = time.monotonic() - started
+    state = snapshot(db)
+    assert state["by_month"] == expected(files["a"][1])
+
+    chance = random.Random(20261204)
+    outcomes = {"before": 0, "after": 0}
+    for attempt in range(20):
+        name = "b" if attempt % 2 == 0 else "a"
+        file, rows = files[name]
+        after = {**state["by_month"], **expected(rows)}
+        process = run_cli("import", str(file), "--org", "aurinko", "--db", str(db))
+        time.sleep(chance.uniform(0, full * 1.1))
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        now = snapshot(db)                      # the warehouse opens (and its migrations run)
+        if now["by_month"] == state["by_month"] and now["uploads"] == state["uploads"]:
+            outcomes["before"] += 1
+        else:
+            assert now["by_month"] == after, f"attempt {attempt}: a partial upload is visible"
+            assert now["uploads"] in (state["uploads"] + 1, state["uploads"])  # an identical file changes nothing
+            outcomes["after"] += 1
+        assert now["rows"] >= state["rows"] and now["archive"] >= state["archive"]
+        state = now
+    # the kills landed both before and after commits (else the points were not spread)
+    assert outcomes["before"] and outcomes["after"], outcomes
+
+
+def test_backup_restore_and_rebuild_reproduce_identical_figures(db, tmp_path):
+    import json
+
+    from queries.figures import compute_figures
+    from queries.periods import parse_period
+    from queries.scope import Scope
+    from warehouse.ledger import list_uploads
+
+    for name, org, rows in [("a.csv", "aurinko", [("1/2025", "Muu", 3), ("2/2025", "Muu", 4)]),
+                            ("b.csv", "kuu", [("1/2025", "Ammattilaisten koulutus", 8)]),
+                            ("c.csv", "aurinko", [("2/2025", "Muu", 9)])]:
+        done = run_cli("import", str(write_csv(tmp_path / name, rows)), "--org", org, "--db", str(db))
+        assert done.wait(timeout=120) == 0, done.stderr.read()
+    with Warehouse(str(db)) as wh:
+        rollback_upload(wh, 3, actor="t")       # c.csv withdrawn: aurinko's February back to 4
+
+    def state(path: Path) -> tuple:
+        with Warehouse(str(path)) as wh:
+            ledger = list_uploads(wh).to_json(orient="records", date_format="iso")
+            events = wh.cursor().execute("select count(*) from audit_log").fetchone()[0]
+            return compute_figures(wh, parse_period("2025Q1"), Scope()), ledger, events
+
+    original = state(db)
+    assert original[0]["activities"]["total"] == 3 + 4 + 8
+
+    backup = tmp_path / "backup.duckdb"
+    saved = run_cli("backup", "--out", str(backup), "--json", "--db", str(db))
+    assert saved.wait(timeout=120) == 0, saved.stderr.read()
+    assert json.loads(saved.stdout.read())["uploads"] == 3
+    restored = tmp_path / "restored.duckdb"
+    done = run_cli("restore", str(backup), "--db", str(restored))
+    assert done.wait(timeout=120) == 0, done.stderr.read()
+    assert state(restored) == original
+    rebuilt = tmp_path / "rebuilt.duckdb"
+    done = run_cli("rebuild", "--to", str(rebuilt), "--db", str(backup))
+    assert done.wait(timeout=120) == 0, done.stderr.read()
+    assert state(rebuilt)[0] == original[0]
+
+    # refusals change nothing: an existing backup file, a warehouse with data, a file that is no backup
+    for args in (["backup", "--out", str(backup)], ["restore", str(backup)],
+                 ["restore", str(ROOT / "README.md"), "--db", str(tmp_path / "new.duckdb")],
+                 ["restore", str(tmp_path / "missing.duckdb"), "--db", str(tmp_path / "new.duckdb")]):
+        refused = run_cli(*args, *(["--db", str(db)] if "--db" not in args else []))
+        assert refused.wait(timeout=120) == 2, args
+        assert "Traceback" not in refused.stderr.read()
+    assert state(db) == original and not (tmp_path / "new.duckdb").exists()

@@ -28,7 +28,7 @@ from queries.scope import Scope
 from settings import Settings, load_settings
 from ui.auth import Viewer, sign_out
 from ui.safe_text import escape_markdown
-from warehouse import Warehouse, open_warehouse
+from warehouse import Warehouse
 
 ALL_ROLES = frozenset({"leadership", "member", "board"})
 UPLOAD_ROLES = frozenset({"leadership", "member"})
@@ -71,9 +71,22 @@ class PageContext:
         return i18n.t(self.lang, key, **params)
 
 
+# how long a visitor waits for a warehouse file another process holds before being told so
+APP_LOCK_WAIT = 10.0
+
+
 @st.cache_resource
 def _warehouse(location: str) -> Warehouse:
-    return open_warehouse(location)
+    """The process's one warehouse; beside an embedded file, the job server that runs the
+    commands other processes hand over while this one holds the file (warehouse/jobs.py)."""
+    settings = get_settings()
+    warehouse = Warehouse(location, lock_timeout=min(settings.lock_timeout, APP_LOCK_WAIT))
+    if location != ":memory:":
+        import cli
+        from warehouse.jobs import JobServer
+
+        JobServer(location, lambda job: cli.run_for_app(warehouse, job["argv"])).start()
+    return warehouse
 
 
 def get_settings() -> Settings:

@@ -64,6 +64,12 @@ class Warehouse:
             finally:
                 cur.close()
 
+    @contextlib.contextmanager
+    def writers_held(self):
+        """Nobody in this process writes while this lasts (a backup's copy)."""
+        with self._write_lock:
+            yield
+
     def close(self) -> None:
         self._connection.close()
 

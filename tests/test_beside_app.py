@@ -1,0 +1,175 @@
+"""A scheduled job beside the running app (issue 12, embedded file): while `streamlit run`
+holds the warehouse file, `cli.py import`, `backup` and the rest are handed to the app and run
+there (warehouse/jobs.py); a process that cannot get the file in time says so — one JSON
+document, exit code 2, never a traceback — and a visitor is asked to wait. Backups restore
+into an empty warehouse with identical figures."""
+
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from browser_support import ROOT, chromium_page, expect_tile, trial_org_app, wait_for_app
+from streamlit.testing.v1 import AppTest
+
+import i18n
+from i18n.formats import fmt_number
+from queries.periods import add_months, last_complete_month
+from warehouse import Warehouse
+from warehouse.jobs import JobServer, JobTimeout, app_alive, job_folder, submit
+
+pytestmark = pytest.mark.slow
+
+
+def cli(db: Path, *args: str, env: dict | None = None, timeout: float = 180) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "cli.py", *args, "--db", str(db)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, check=False, env={**os.environ, **(env or {})})
+
+
+def recent_csv(path: Path, counts: list[int]) -> Path:
+    """Peer-support meetings in the last complete months, oldest first, one count a month."""
+    last = last_complete_month(date.today()).to_month
+    months = [add_months(last, -i) for i in reversed(range(len(counts)))]
+    lines = ["Päivämäärä;Toimintamuoto;Lukumäärä"] + [f"{m.month}/{m.year};Vertaistukitapaaminen;{n}"
+                                                      for m, n in zip(months, counts)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+# ---- the job folder itself --------------------------------------------------------------------
+
+def test_a_job_runs_once_and_a_withdrawn_one_never(tmp_path):
+    location = str(tmp_path / "wh.duckdb")
+    job_folder(location).mkdir()
+    ran: list = []
+    lock = threading.Lock()
+
+    def run(job):
+        with lock:
+            ran.append(job["n"])
+        return {"code": 0, "stdout": f"ran {job['n']}\n", "stderr": ""}
+
+    # no app yet: the job is withdrawn when the wait ends, and an app started later never runs it
+    with pytest.raises(JobTimeout):
+        submit(location, {"n": 1}, timeout=0.3)
+    assert not app_alive(location)
+    servers = [JobServer(location, run).start(), JobServer(location, run).start()]   # two app processes
+    try:
+        assert app_alive(location)
+        results = [submit(location, {"n": n}, timeout=30) for n in (2, 3, 4)]
+        assert [r["stdout"] for r in results] == ["ran 2\n", "ran 3\n", "ran 4\n"]
+        time.sleep(2.5)            # both servers have looked again: nothing runs twice, 1 never
+        assert sorted(ran) == [2, 3, 4]
+    finally:
+        for server in servers:
+            server.stop()
+    assert not app_alive(location)
+    assert sorted(p.name for p in job_folder(location).iterdir()) == []
+
+
+def test_an_app_that_stopped_beating_is_not_waited_for(tmp_path):
+    location = str(tmp_path / "wh.duckdb")
+    job_folder(location).mkdir()
+    (job_folder(location) / "app.json").write_text(json.dumps({"pid": os.getpid(), "at": time.time() - 60}))
+    assert not app_alive(location)
+    (job_folder(location) / "app.json").write_text(json.dumps({"pid": 2 ** 22 + 7, "at": time.time()}))
+    assert not app_alive(location)     # a process id that does not exist
+
+
+# ---- a file held by another process -----------------------------------------------------------
+
+@pytest.fixture
+def held_file(tmp_path):
+    """A warehouse file that another process (not the app) keeps open."""
+    db = tmp_path / "wh.duckdb"
+    Warehouse(str(db)).close()
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]);"
+                               " print('held', flush=True); time.sleep(120)", str(db)],
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    yield db
+    holder.kill()
+    holder.wait()
+
+
+def test_a_command_that_cannot_get_the_file_says_so_in_one_json_document(held_file, tmp_path):
+    file = recent_csv(tmp_path / "a.csv", [5])
+    started = time.monotonic()
+    done = cli(held_file, "import", str(file), "--org", "x", "--json", env={"KOKEMUSMITTARI_LOCK_TIMEOUT": "1"})
+    assert time.monotonic() - started < 60
+    assert done.returncode == 2
+    document = json.loads(done.stdout)             # exactly one document
+    assert document["ok"] is False and document["code"] == "warehouse_busy"
+    assert "lock_timeout" in document["message"]
+    assert "Traceback" not in done.stderr
+
+
+def test_a_visitor_is_asked_to_wait_not_shown_a_traceback(held_file, monkeypatch):
+    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(held_file))
+    monkeypatch.setenv("KOKEMUSMITTARI_LOCK_TIMEOUT", "1")
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params["lang"] = "sv"
+    at.run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [i18n.t("sv", "frame.warehouse_busy")]
+
+
+# ---- beside `streamlit run app.py` --------------------------------------------------------------
+
+@pytest.mark.browser
+def test_import_backup_and_restore_beside_the_running_app(tmp_path):
+    with trial_org_app(tmp_path) as url, chromium_page() as page:
+        db = tmp_path / "wh.duckdb"
+        page.goto(f"{url}/?lang=en")
+        wait_for_app(page)
+        deadline = time.monotonic() + 30
+        while not app_alive(str(db)):              # the app opened the file and serves its jobs
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+
+        started = time.monotonic()
+        done = cli(db, "import", str(recent_csv(tmp_path / "kokeilu.csv", [11, 12, 13])), "--org", "kokeilu",
+                   "--json")
+        took = time.monotonic() - started
+        assert done.returncode == 0, done.stderr
+        document = json.loads(done.stdout)
+        assert document["ok"] and document["upload_id"] and document["added_rows"] == 3
+        assert "runs there" in done.stderr
+        assert took < 30                            # docs/deployment.md: a few seconds beyond the import itself
+        page.reload()
+        wait_for_app(page)
+        expect_tile(page, "All activities", fmt_number(36, "en"))
+
+        # a refused file is refused the same way through the app: exit 1, its problems
+        bad = tmp_path / "bad.csv"
+        bad.write_text("Päivämäärä;Toimintamuoto;Lukumäärä\n13/2025;Vertaistukitapaaminen;1\n", encoding="utf-8")
+        refused = cli(db, "import", str(bad), "--org", "kokeilu", "--json")
+        assert refused.returncode == 1
+        assert json.loads(refused.stdout)["errors"][0]["code"] == "bad_date"
+
+        backup = tmp_path / "backup.duckdb"
+        saved = cli(db, "backup", "--out", str(backup), "--json")
+        assert saved.returncode == 0, saved.stderr
+        assert json.loads(saved.stdout)["uploads"] == 1 and backup.is_file()
+        # restore refuses the warehouse the app serves
+        assert cli(db, "restore", str(backup)).returncode == 2
+        figures_running = json.loads(cli(db, "figures", "--period", _last_half(), "--json").stdout)
+
+    restored = tmp_path / "restored.duckdb"
+    done = cli(restored, "restore", str(backup), "--json")
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["uploads"] == 1
+    figures_restored = json.loads(cli(restored, "figures", "--period", _last_half(), "--json").stdout)
+    assert figures_restored == figures_running
+    assert figures_restored["activities"]["total"] == 36
+
+
+def _last_half() -> str:
+    last = last_complete_month(date.today()).to_month
+    start = add_months(last, -11)
+    return f"{start:%Y-%m}..{last:%Y-%m}"
