@@ -319,7 +319,12 @@ class PersonalDataGuard:
                     words = words.replace(text, " ")
                 header = self._headers[key] = is_personal_header(words, None if in_header_row else MAX_HEADER_LENGTH)
             if header:
-                found.append(("header", cell.strip()))
+                # the header is shown as written, but what else the cell holds (an address, a
+                # number, a code) is shown masked there too, as it is in its own finding
+                shown = cell
+                for kind, text in [*spans, *_free_text_findings(cell)]:
+                    shown = shown.replace(text, mask_value(kind, text))
+                found.append(("header", shown.strip()))
         if not found:
             free = self._free.get(cell)
             if free is None:

@@ -1,0 +1,199 @@
+"""A Google Sheet read end to end by the real gspread code against a local server that answers
+like Sheets API v4 and Drive v3 (tests/google_fake.py), then checked as a file is."""
+
+import socket
+from datetime import date
+
+import gspread
+import pytest
+from google_fake import FakeGoogle, FakeSheet, LocalGoogle
+
+from data_sources.gsheets import SheetError, check_sheet, read_sheet, revision, sheet_key
+from warehouse import Warehouse
+from warehouse.ledger import store_upload
+from warehouse.organisations import add_organisation, load_registry
+
+KEY = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
+ACCOUNT = "kokemusmittari@network-project.iam.gserviceaccount.com"
+HEADER = ["Päivämäärä", "Toimintamuoto", "Lukumäärä"]
+
+
+def good_sheet(**changes) -> FakeSheet:
+    sheet = FakeSheet(title="Aurinko ry – kuukausiraportti", tabs={"Toiminta": [
+        HEADER,
+        ["1.3.2025", "Vertaistukitapaaminen", 12.0],   # a date as the sheet shows it, a number as it holds it
+        ["2.3.2025", "Ammattilaisten koulutus", 3.0],
+        ["15.4.2025", "Vertaistukitapaaminen", 7.0],
+    ], "Ohjeet": [["Täytä yksi rivi tapahtumaa kohden."]]})
+    for name, value in changes.items():
+        setattr(sheet, name, value)
+    return sheet
+
+
+@pytest.fixture
+def google(httpserver):
+    fake = FakeGoogle()
+    fake.serve(httpserver)
+    session = LocalGoogle(httpserver.url_for("/"))
+    return fake, gspread.Client(auth=None, session=session), session
+
+
+@pytest.fixture
+def wh(tmp_path):
+    with Warehouse(str(tmp_path / "wh.duckdb")) as warehouse:
+        add_organisation(warehouse, "aurinko", "Aurinko ry", start_month=date(2025, 1, 1))
+        yield warehouse
+
+
+def check(wh, content):
+    return check_sheet(content, registry=load_registry(wh), uploader_org="aurinko", today=date(2026, 12, 4))
+
+
+def no_sleep(pauses: list):
+    return pauses.append
+
+
+def test_a_good_sheet_is_read_checked_and_stored_like_a_file(google, wh):
+    fake, client, session = google
+    fake.sheets[KEY] = good_sheet()
+    content = read_sheet(client, KEY)
+    assert content.title == "Aurinko ry – kuukausiraportti"
+    assert (content.revision.version, content.revision.modified_time) == ("7", "2026-12-01T09:30:00.000Z")
+    assert [t.name for t in content.tabs] == ["Toiminta", "Ohjeet"]
+    assert content.tabs[0].rows[1] == ["1.3.2025", "Vertaistukitapaaminen", 12]
+    checked = check(wh, content)
+    assert checked.ok, [(p.code, p.row) for p in checked.errors]
+    assert checked.file_type == "gsheets" and checked.file_name == content.title
+    frame = checked.sheets["toiminta"]
+    assert frame["count_activities"].tolist() == [12, 3, 7]
+    assert [str(m)[:7] for m in frame["activity_month"]] == ["2025-03", "2025-03", "2025-04"]
+    stored = store_upload(wh, checked, 0, uploaded_by="t", org_code="aurinko", source="gsheets")
+    total = wh.cursor().execute("select sum(count_activities)::int from activities").fetchone()[0]
+    assert total == 22 and not stored.unchanged
+    # the same sheet read again is the same upload: nothing changes, and the store says so
+    again = check(wh, read_sheet(client, KEY))
+    assert again.content_hash == checked.content_hash
+    assert store_upload(wh, again, 0, uploaded_by="t", org_code="aurinko", source="gsheets").unchanged
+    # every request went to Google's two API hosts (rewritten to the local server), nowhere else
+    assert session.seen and all(p.startswith(("GET /v4/spreadsheets/", "GET /drive/v3/files/")) for p in session.seen)
+
+
+def test_the_session_refuses_any_other_address(google):
+    _, _, session = google
+    with pytest.raises(AssertionError, match="refused"):
+        session.get("https://example.org/")
+
+
+def test_the_revision_is_read_without_reading_a_cell(google):
+    fake, client, _ = google
+    fake.sheets[KEY] = good_sheet(version=12)
+    assert revision(client, KEY).version == "12"
+    assert fake.reads == 0
+
+
+@pytest.mark.parametrize(("setup", "code"), [
+    (lambda fake: fake.sheets.__setitem__(KEY, good_sheet(shared=False)), "not_shared"),
+    (lambda fake: None, "not_found"),
+])
+def test_a_sheet_not_shared_or_not_there(google, setup, code):
+    fake, client, _ = google
+    setup(fake)
+    with pytest.raises(SheetError) as raised:
+        read_sheet(client, KEY, sleep=no_sleep([]))
+    assert raised.value.code == code
+    message = raised.value.message("fi", account=ACCOUNT)
+    assert "{" not in message
+    if code == "not_shared":
+        assert ACCOUNT in message and "Jaa" in message
+
+
+def test_quota_answers_are_retried_with_back_off_then_reported(google):
+    fake, client, _ = google
+    fake.sheets[KEY] = good_sheet(failures=[(429, "Quota exceeded"), (429, "Quota exceeded")])
+    pauses: list = []
+    assert read_sheet(client, KEY, sleep=no_sleep(pauses)).title
+    assert pauses == [1.0, 2.0]
+    fake.sheets[KEY] = good_sheet(failures=[(429, "Quota exceeded")] * 4)
+    pauses = []
+    with pytest.raises(SheetError) as raised:
+        read_sheet(client, KEY, sleep=no_sleep(pauses))
+    assert raised.value.code == "quota" and pauses == [1.0, 2.0, 4.0]
+    assert "minuutin" in raised.value.message("fi")
+
+
+def test_a_server_error_without_json_is_read_from_its_status(google):
+    fake, client, _ = google
+    # gspread's APIError.code is -1 for a body that is not JSON: the status is what counts
+    fake.sheets[KEY] = good_sheet(failures=[(502, "html")] * 4)
+    with pytest.raises(SheetError) as raised:
+        read_sheet(client, KEY, sleep=no_sleep([]))
+    assert raised.value.code == "google_failed" and raised.value.detail == "502"
+    assert "502" in raised.value.message("en")
+    fake.sheets[KEY] = good_sheet(failures=[(503, "html")])
+    assert read_sheet(client, KEY, sleep=no_sleep([])).tabs      # once is retried
+
+
+def test_no_network(tmp_path):
+    with socket.socket() as sock:          # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = gspread.Client(auth=None, session=LocalGoogle(f"http://127.0.0.1:{port}"))
+    pauses: list = []
+    with pytest.raises(SheetError) as raised:
+        read_sheet(client, KEY, sleep=no_sleep(pauses))
+    assert raised.value.code == "unreachable" and len(pauses) == 3
+
+
+def test_a_sheet_that_fails_validation_says_which_row(google, wh):
+    fake, client, _ = google
+    sheet = good_sheet()
+    sheet.tabs["Toiminta"][2] = ["31.13.2025", "Vertaistukitapaaminen", 2.0]
+    fake.sheets[KEY] = sheet
+    checked = check(wh, read_sheet(client, KEY))
+    assert not checked.ok
+    assert [(p.code, p.sheet, p.row) for p in checked.errors] == [("bad_date", "toiminta", 3)]
+
+
+def test_personal_data_in_a_cell_or_a_note_refuses_the_sheet(google, wh):
+    fake, client, _ = google
+    sheet = good_sheet()
+    sheet.tabs["Ohjeet"].append(["Yhteyshenkilö: maija.meikalainen@example.fi"])
+    fake.sheets[KEY] = sheet
+    checked = check(wh, read_sheet(client, KEY))
+    # the cell names a contact person and holds an address: both said, at that cell, masked
+    assert {(p.code, p.sheet, p.row) for p in checked.errors} == {("personal_data", "Ohjeet", 2)}
+    assert not any("maija" in p.message("fi") for p in checked.errors)
+
+    fake.sheets[KEY] = good_sheet(notes={("Toiminta", "B3"): "Soita äidille 040 123 4567"})
+    checked = check(wh, read_sheet(client, KEY))
+    assert [p.code for p in checked.errors] == ["personal_data"]
+    problem = checked.errors[0]
+    assert (problem.sheet, problem.row) == ("Toiminta", 3)
+    assert "muistiinpanossa" in problem.message("fi") and "4567" not in problem.message("fi")
+
+
+def test_a_sheet_over_the_grid_limits_is_refused_as_a_file_is(google, wh, monkeypatch):
+    fake, client, _ = google
+    fake.sheets[KEY] = good_sheet()
+    from settings import load_settings
+
+    small = load_settings(max_rows=3)
+    content = read_sheet(client, KEY, settings=small)
+    checked = check(wh, content)
+    assert [p.code for p in checked.errors] == ["file_too_large"] and not content.tabs
+
+
+@pytest.mark.parametrize(("given", "key"), [
+    (f"https://docs.google.com/spreadsheets/d/{KEY}/edit#gid=0", KEY),
+    (f"  {KEY}  ", KEY),
+])
+def test_the_key_is_taken_from_an_address_or_given(given, key):
+    assert sheet_key(given) == key
+
+
+@pytest.mark.parametrize("given", ["", "https://example.org/sheet", "abc", "javascript:alert(1)"])
+def test_an_address_that_is_no_sheet_is_refused_plainly(given):
+    with pytest.raises(SheetError) as raised:
+        sheet_key(given)
+    assert raised.value.code == "bad_address"
+    assert "docs.google.com" in raised.value.message("en")
