@@ -207,7 +207,7 @@ def cmd_board_pack(args) -> int:
     part = out.with_name(out.name + ".part")
     part.write_bytes(content)
     part.replace(out)
-    document = {"ok": True, "out": str(out), "format": fmt, "slides": slide_count(), "bytes": len(content),
+    document = {"ok": True, "out": str(out.absolute()), "format": fmt, "slides": slide_count(), "bytes": len(content),
                 "period": {"from": f"{period.from_month:%Y-%m}", "to": f"{period.to_month:%Y-%m}"},
                 "orgs": list(orgs) if orgs else None, "lang": args.lang, "compare": args.compare}
     _emit(args, document, [f"board pack written: {out} ({slide_count()} slides, "
@@ -373,6 +373,125 @@ def cmd_rebuild(args) -> int:
     return EXIT_OK
 
 
+# a sheet that cannot be read: fix the sheet (1), or try again later / fix the setup (2)
+_SHEET_REFUSED = {"not_shared", "not_found", "bad_address"}
+
+
+def _sheet_failure(args, error, org: str | None, key: str | None) -> tuple[int, dict, str]:
+    code = EXIT_REFUSED if error.code in _SHEET_REFUSED else EXIT_USAGE
+    message = error.message(args.lang, account=_account(args))
+    return code, {"org": org, "sheet_key": key, "status": "error", "code": error.code, "message": message}, \
+        f"{org or '-'}: [{error.code}] {message}"
+
+
+def _account(args) -> str:
+    from data_sources.gsheets import SheetError, account_email
+    from settings import load_settings
+
+    try:
+        return account_email(load_settings(db=args.db))
+    except SheetError:
+        return "?"
+
+
+def _sync_document(outcome) -> dict:
+    document = {"org": outcome.connection.org_code, "sheet_key": outcome.connection.sheet_key,
+                "title": outcome.connection.title,
+                "revision": {"version": outcome.revision.version, "modified_time": outcome.revision.modified_time}}
+    if outcome.checked is None:
+        return {**document, "status": "unchanged", "reason": "same revision as last read"}
+    if not outcome.checked.ok:
+        return {**document, "status": "refused", "errors": outcome.checked.summary()["errors"]}
+    stored = outcome.stored
+    return {**document, "title": outcome.checked.file_name, "status": "unchanged" if stored.unchanged else "stored",
+            "upload_id": stored.upload_id, "added_rows": stored.rows_added, "replaced_rows": stored.rows_replaced}
+
+
+def cmd_sheets_connect(args) -> int:
+    """Connect an organisation's Google Sheet and read it at once (stored when it passes)."""
+    from data_sources.gsheets import SheetError, client_for, read_sheet, sheet_key
+    from settings import load_settings
+    from warehouse.sheets import connect_sheet, connections, sync_sheet
+
+    settings = load_settings(db=args.db)
+    try:
+        key = sheet_key(args.address)
+        client = client_for(settings)
+        content = read_sheet(client, key, settings)
+    except SheetError as error:
+        code, document, line = _sheet_failure(args, error, args.org, None)
+        print(line, file=_err())
+        _emit(args, {"ok": False, **document}, [])
+        return code
+    with _open(args) as wh:
+        connect_sheet(wh, args.org, content, actor=args.by)
+        connection = connections(wh, _registered(wh, args.org))[0]
+        try:
+            outcome = sync_sheet(wh, client, connection, uploaded_by=args.by, settings=settings, force=True)
+        except SheetError as error:
+            code, document, line = _sheet_failure(args, error, connection.org_code, key)
+            print(line, file=_err())
+            _emit(args, {"ok": False, **document}, [])
+            return code
+    document = _sync_document(outcome)
+    _emit(args, {"ok": outcome.ok, **document}, [f"{document['org']}: {document['title']} — {document['status']}"])
+    return EXIT_OK if outcome.ok else EXIT_REFUSED
+
+
+def _registered(wh, org: str) -> str:
+    from warehouse.imports import registered_code
+
+    return registered_code(wh, org)
+
+
+def cmd_sheets_list(args) -> int:
+    from warehouse.sheets import connections
+
+    with _open(args) as wh:
+        found = connections(wh)
+    rows = [{"org": c.org_code, "sheet_key": c.sheet_key, "title": c.title, "connected_by": c.connected_by,
+             "connected_at": c.connected_at, "last_version": c.last_version, "last_synced_at": c.last_synced_at,
+             "last_upload_id": c.last_upload_id} for c in found]
+    _emit(args, {"sheets": rows}, [f"{r['org']:<20} {r['title']}  (version {r['last_version'] or '-'})"
+                                   for r in rows] or ["(no connected sheets)"])
+    return EXIT_OK
+
+
+def cmd_sync(args) -> int:
+    """Read every connected sheet (or one organisation's) again; store those that changed."""
+    from data_sources.gsheets import SheetError, client_for
+    from settings import load_settings
+    from warehouse.sheets import connections, sync_sheet
+
+    settings = load_settings(db=args.db)
+    results, lines, code = [], [], EXIT_OK
+    with _open(args) as wh:
+        chosen = connections(wh, _registered(wh, args.org) if args.org else None)
+        if args.org and not chosen:
+            raise UsageError(f"no sheet is connected for {args.org} (see: cli.py sheets connect)")
+        try:
+            client = client_for(settings) if chosen else None
+        except SheetError as error:
+            raise UsageError(error.message(args.lang)) from error
+        for connection in chosen:
+            try:
+                outcome = sync_sheet(wh, client, connection, uploaded_by=args.by, settings=settings,
+                                     force=args.force)
+            except SheetError as error:
+                failed, document, line = _sheet_failure(args, error, connection.org_code, connection.sheet_key)
+                results.append(document)
+                lines.append(line)
+                code = max(code, failed)
+                continue
+            document = _sync_document(outcome)
+            results.append(document)
+            lines.append(f"{document['org']}: {document['title']} — {document['status']}")
+            if document["status"] == "refused":
+                code = max(code, EXIT_REFUSED)
+    _emit(args, {"ok": code == EXIT_OK, "sheets": results}, lines or ["(no connected sheets)"])
+    return code
+
+
 def cmd_backup(args) -> int:
     from warehouse.backup import BackupError, backup
 
@@ -423,13 +542,14 @@ def cmd_template(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    # no abbreviated options: the command line handed to the app is rewritten option by option
+    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
     common.add_argument("--db", help="warehouse file (default: KOKEMUSMITTARI_DB, secrets, data/)")
     common.add_argument("--json", action="store_true", help="one JSON document on stdout")
     common.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE)
     common.add_argument("--by", default=getpass.getuser(), help="who does this (for the audit log)")
 
-    parser = argparse.ArgumentParser(prog="cli.py", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="cli.py", description=__doc__.splitlines()[0], allow_abbrev=False)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", parents=[common], help="check a file, store nothing")
@@ -507,6 +627,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", required=True, help="a new warehouse file")
     p.set_defaults(run=cmd_rebuild)
 
+    sheets = sub.add_parser("sheets", help="Google Sheets connected as sources").add_subparsers(
+        dest="sheets", required=True)
+    p = sheets.add_parser("connect", parents=[common], help="connect an organisation's sheet and read it")
+    p.add_argument("address", help="the sheet's address (https://docs.google.com/spreadsheets/d/…) or key")
+    p.add_argument("--org", required=True)
+    p.set_defaults(run=cmd_sheets_connect)
+    p = sheets.add_parser("list", parents=[common])
+    p.set_defaults(run=cmd_sheets_list)
+
+    p = sub.add_parser("sync", parents=[common], help="read every connected Google Sheet again")
+    p.add_argument("--org", help="only this organisation's sheet")
+    p.add_argument("--force", action="store_true", help="read the sheet even if its revision is the one last read")
+    p.set_defaults(run=cmd_sync)
+
     p = sub.add_parser("backup", parents=[common], help="a consistent copy of the warehouse, also while the app runs")
     p.add_argument("--out", required=True, help="a new file")
     p.set_defaults(run=cmd_backup)
@@ -519,7 +653,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="FILE.xlsx, or FILE.csv with --sheet")
     p.add_argument("--sheet", choices=("toiminta", "asenteet", "kysynta", "kapasiteetti"))
     p.set_defaults(run=cmd_template)
+    _no_abbreviations(parser)
     return parser
+
+
+def _no_abbreviations(parser: argparse.ArgumentParser) -> None:
+    parser.allow_abbrev = False
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _no_abbreviations(child)
 
 
 # the options that name a file, by command (`--to` is a month elsewhere): made absolute
@@ -541,7 +684,11 @@ def _for_app(argv: list[str], args) -> list[str]:
             token = os.path.abspath(token)
         after_option = token in options
         out.append(token)
-    return out if "--by" in argv else [*out, "--by", args.by]
+    if "--by" in argv:
+        return out
+    # who runs it goes before a "--" (after it, everything is an argument)
+    cut = out.index("--") if "--" in out else len(out)
+    return [*out[:cut], "--by", args.by, *out[cut:]]
 
 
 def _via_app(argv: list[str], args, location: str) -> int:
@@ -562,7 +709,10 @@ def _via_app(argv: list[str], args, location: str) -> int:
 
 def run_for_app(warehouse, argv: list[str]) -> dict:
     """Run a command inside the app, on the app's own warehouse (warehouse/jobs.py): what it
-    printed and its exit code, for the process that handed it over."""
+    printed and its exit code, for the process that handed it over. The app's settings are the
+    ones that count (they are the deployment's); a command that is never handed over is refused."""
+    if not argv or argv[0] in NOT_VIA_APP or argv[0] not in _commands():
+        return {"code": EXIT_USAGE, "stdout": "", "stderr": "error: the app does not run this command\n"}
     out, err = io.StringIO(), io.StringIO()
     streams, shared = _STREAMS.set((out, err)), _SHARED.set(warehouse)
     try:
@@ -573,20 +723,40 @@ def run_for_app(warehouse, argv: list[str]) -> dict:
     return {"code": code, "stdout": out.getvalue(), "stderr": err.getvalue()}
 
 
+def _commands() -> set[str]:
+    return {name for action in build_parser()._actions if isinstance(action, argparse._SubParsersAction)
+            for name in action.choices}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     parser = build_parser()
     try:
-        args = parser.parse_args(argv)
+        with contextlib.redirect_stderr(_err()):   # argparse's own words go where the command's go
+            args = parser.parse_args(argv)
     except SystemExit as exit_:
+        if exit_.code and "--json" in argv:        # --json promises one document, a usage error too
+            json.dump({"ok": False, "code": "usage", "message": "the command line could not be read"}, _out())
+            _out().write("\n")
         return EXIT_OK if exit_.code == 0 else EXIT_USAGE
+    from warehouse import WarehouseBusy
     from warehouse.imports import UnknownOrganisation
 
     try:
         try:
-            return args.run(args)
-        except HeldByApp as held:
-            return _via_app(argv, args, held.location)
+            try:
+                return args.run(args)
+            except HeldByApp as held:
+                return _via_app(argv, args, held.location)
+            except WarehouseBusy as error:
+                raise WarehouseInUse(f"the warehouse is in use by another process: {error}") from error
+        except (UsageError, UnknownOrganisation):
+            raise
+        except Exception as error:  # an error no one foresaw: said in one line (the detail to the log)
+            import logging
+
+            logging.getLogger("kokemusmittari.cli").debug("command failed", exc_info=True)
+            raise UsageError(f"the command failed: {type(error).__name__}: {error}") from error
     except (UsageError, UnknownOrganisation) as error:
         print(f"error: {error}", file=_err())
         if getattr(args, "json", False):   # --json promises one document, also for a refusal to run

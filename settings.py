@@ -50,6 +50,10 @@ class Settings:
     network_name: str = ""
     logo: str = ""
     brand_colour: str = "#0072B2"
+    # Google Sheets as a source (docs/google-sheets.md): the service account's JSON key file;
+    # gsheets_api sends Google's API hosts to a local stand-in instead (tests only)
+    gsheets_service_account: str = ""
+    gsheets_api: str = ""
 
     @property
     def upload_limit_bytes(self) -> int:

@@ -5,9 +5,12 @@ viewer's language, as a board viewer sees the figures (docs/board-pack.md).
 `python cli.py board-pack` both call it.
 """
 
+import io
 import re
 from collections.abc import Callable
 from pathlib import Path
+
+from PIL import Image
 
 import i18n
 from boardpack import layout
@@ -49,7 +52,12 @@ def branding(settings: Settings, lang: str) -> tuple[str, str, bytes]:
         raise PackSettingError("logo", settings.logo)
     try:
         logo = logo_png(source, is_svg=path.suffix.lower() == ".svg")
-    except Exception as error:  # vl-convert's renderer refuses a broken SVG with its own error types
+        # decoded whole, so a damaged or empty picture is this message, not a writer's crash
+        with Image.open(io.BytesIO(logo)) as picture:
+            picture.load()
+            if picture.width < 1 or picture.height < 1:
+                raise ValueError("an empty picture")
+    except Exception as error:  # vl-convert and Pillow refuse a broken file with their own error types
         raise PackSettingError("logo", settings.logo) from error
     return network_name(settings, lang), colour, logo
 

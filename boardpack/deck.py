@@ -7,6 +7,7 @@ is what a board viewer sees on the pages: protected counts perturbed and small o
 """
 
 import re
+import string
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
@@ -20,6 +21,7 @@ from queries.suppression import markers_as_text
 from settings import Settings
 from ui import completeness_tables, data, narrative, views, widgets
 from ui.context import PageContext, data_version
+from ui.safe_text import WORD_JOINER
 from ui.views import SMALL_SAMPLE, ChartView
 from warehouse import Warehouse
 from warehouse.ledger import last_stored_at
@@ -112,12 +114,15 @@ class Deck:
         return text_colour(self.accent)
 
 
-_MARKDOWN_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~$])")
+# the exact inverse of ui.safe_text.escape_markdown: every ASCII punctuation escaped, the
+# invisible word joiner in addresses; and the page's own bold markers (not escaped) taken out
+_ESCAPED = re.compile(r"\\([" + re.escape(string.punctuation) + r"])")
+_BOLD = re.compile(r"(?<!\\)\*\*")
 
 
 def plain(markdown: str) -> str:
     """A page's Markdown sentence as plain text for a slide (names were escaped for Markdown)."""
-    return _MARKDOWN_ESCAPE.sub(r"\1", markdown).replace("**", "")
+    return _ESCAPED.sub(r"\1", _BOLD.sub("", markdown)).replace(WORD_JOINER, "")
 
 
 def as_board(ctx: PageContext) -> PageContext:

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import i18n
 from data_sources.file_safety import GridBudget, LimitExceeded
@@ -100,6 +101,62 @@ def service_account_client(info: dict):
         return gspread.service_account_from_dict(dict(info), scopes=list(SCOPES))
     except (ValueError, KeyError) as error:
         raise SheetError("bad_key", str(error)) from error
+
+
+_GOOGLE_API_HOSTS = {"sheets.googleapis.com", "www.googleapis.com"}
+
+
+def redirected_session(base_url: str):
+    """A requests.Session that sends Google's two API hosts to `base_url` and refuses every other
+    address: the setting `gsheets_api`, for a local stand-in of Google's API (the tests')."""
+    from urllib.parse import urlsplit
+
+    import requests
+
+    class Redirected(requests.Session):
+        def request(self, method, url, *args, **kwargs):
+            parts = urlsplit(url)
+            if parts.scheme != "https" or parts.hostname not in _GOOGLE_API_HOSTS:
+                raise SheetError("unreachable", f"refused {parts.scheme}://{parts.hostname}")
+            local = base_url.rstrip("/") + parts.path + (f"?{parts.query}" if parts.query else "")
+            return super().request(method, local, *args, **kwargs)
+
+    return Redirected()
+
+
+def _key_file(settings: Settings) -> dict | None:
+    path = settings.gsheets_service_account.strip()
+    if not path:
+        return None
+    try:
+        return json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise SheetError("bad_key", type(error).__name__) from error
+
+
+def account_email(settings: Settings) -> str:
+    """The service account's e-mail address, which a member shares its sheet with."""
+    info = _key_file(settings)
+    if info is None:
+        if settings.gsheets_api:
+            return "kokemusmittari@local-stand-in.invalid"
+        raise SheetError("no_account")
+    email = info.get("client_email")
+    if not isinstance(email, str) or "@" not in email:
+        raise SheetError("bad_key", "client_email")
+    return email
+
+
+def client_for(settings: Settings):
+    """The client the settings give: the service account's, or one for the local stand-in."""
+    import gspread
+
+    if settings.gsheets_api:
+        return gspread.Client(auth=None, session=redirected_session(settings.gsheets_api))
+    info = _key_file(settings)
+    if info is None:
+        raise SheetError("no_account")
+    return service_account_client(info)
 
 
 def _call(job: Callable, sleep: Callable[[float], None]):

@@ -45,7 +45,7 @@ def recent_csv(path: Path, counts: list[int]) -> Path:
 
 def test_a_job_runs_once_and_a_withdrawn_one_never(tmp_path):
     location = str(tmp_path / "wh.duckdb")
-    job_folder(location).mkdir()
+    job_folder(location).mkdir(mode=0o700)
     ran: list = []
     lock = threading.Lock()
 
@@ -74,11 +74,58 @@ def test_a_job_runs_once_and_a_withdrawn_one_never(tmp_path):
 
 def test_an_app_that_stopped_beating_is_not_waited_for(tmp_path):
     location = str(tmp_path / "wh.duckdb")
-    job_folder(location).mkdir()
-    (job_folder(location) / "app.json").write_text(json.dumps({"pid": os.getpid(), "at": time.time() - 60}))
-    assert not app_alive(location)
-    (job_folder(location) / "app.json").write_text(json.dumps({"pid": 2 ** 22 + 7, "at": time.time()}))
-    assert not app_alive(location)     # a process id that does not exist
+    job_folder(location).mkdir(mode=0o700)
+    beat = job_folder(location) / "app.json"
+    beat.write_text(json.dumps({"pid": os.getpid(), "at": time.time()}))
+    assert app_alive(location)                         # the control: a live process, beating now
+    for forged in ({"pid": os.getpid(), "at": time.time() - 60},     # stopped beating
+                   {"pid": 2 ** 22 + 7, "at": time.time()},          # no such process
+                   {"pid": 0, "at": time.time()},                    # kill(0, 0) would pass for any process group
+                   {"pid": os.getpid(), "at": time.time() + 3600}):  # "alive" forever
+        beat.write_text(json.dumps(forged))
+        assert not app_alive(location), forged
+
+
+def test_a_job_folder_others_could_write_in_is_neither_served_nor_used(tmp_path):
+    """The attacker's review: a folder made in advance by someone else (open to all, or a link
+    to one) would let its maker run commands as the app, or answer in its name."""
+    ran: list = []
+    for case in ("open", "link"):
+        location = str(tmp_path / case / "wh.duckdb")
+        (tmp_path / case).mkdir()
+        if case == "open":
+            job_folder(location).mkdir()
+            job_folder(location).chmod(0o777)
+        else:
+            (tmp_path / case / "elsewhere").mkdir(mode=0o700)
+            job_folder(location).symlink_to(tmp_path / case / "elsewhere")
+        (job_folder(location) / "app.json").write_text(json.dumps({"pid": os.getpid(), "at": time.time()}))
+        (job_folder(location) / "planted.job").write_text(json.dumps({"argv": ["people", "add", "x@y.fi"],
+                                                                      "expires_at": time.time() + 60}))
+        server = JobServer(location, lambda job: ran.append(job) or {"code": 0})
+        server.start()
+        time.sleep(1.5)
+        server.stop()
+        assert not app_alive(location)
+        assert (job_folder(location) / "planted.job").exists()
+    assert ran == []
+
+
+def test_a_job_taken_after_its_deadline_is_not_run(tmp_path):
+    location = str(tmp_path / "wh.duckdb")
+    job_folder(location).mkdir(mode=0o700)
+    (job_folder(location) / "late.job").write_text(json.dumps({"argv": ["uploads"], "expires_at": time.time() - 1}))
+    ran: list = []
+    server = JobServer(location, lambda job: ran.append(job) or {"code": 0}).start()
+    try:
+        deadline = time.monotonic() + 10
+        while not (job_folder(location) / "late.result").exists():
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    finally:
+        server.stop()
+    assert ran == []
+    assert json.loads((job_folder(location) / "late.result").read_text())["code"] == 2
 
 
 # ---- a file held by another process -----------------------------------------------------------
@@ -173,3 +220,29 @@ def _last_half() -> str:
     last = last_complete_month(date.today()).to_month
     start = add_months(last, -11)
     return f"{start:%Y-%m}..{last:%Y-%m}"
+
+
+def test_a_long_job_keeps_the_app_alive_and_its_command_waits_for_it(tmp_path, monkeypatch):
+    """The attacker's review: the heartbeat once came from the thread that runs the jobs, so a
+    job longer than ALIVE_FOR made the app look gone, its command gave up and a retry ran it twice."""
+    import warehouse.jobs as jobs
+
+    monkeypatch.setattr(jobs, "ALIVE_FOR", 2.0)
+    location = str(tmp_path / "wh.duckdb")
+    server = JobServer(location, lambda job: time.sleep(4) or {"code": 0, "stdout": "done\n", "stderr": ""}).start()
+    seen_alive: list = []
+    watcher_stop = threading.Event()
+
+    def watch():
+        while not watcher_stop.wait(0.2):
+            seen_alive.append(app_alive(location))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        assert submit(location, {"argv": ["uploads"]}, timeout=1.5)["stdout"] == "done\n"
+    finally:
+        watcher_stop.set()
+        watcher.join()
+        server.stop()
+    assert seen_alive and all(seen_alive)

@@ -210,6 +210,16 @@ def small_counts(text: str) -> list[str]:
     return re.findall(r"(?<![\w.,/])[1-4](?![\w.,/])", text)
 
 
+def test_slide_texts_carry_names_as_written_not_as_escaped_for_markdown():
+    from boardpack.deck import plain
+    from ui.safe_text import escape_markdown
+
+    for name in ("Sininen & Keltainen: Tuki/Stöd ry", "50 % **vahva** (ry)", "a\\b",
+                 "info@aurinko.fi https://x.fi"):
+        page = f"Puuttuu: **{escape_markdown(name)}** ja {escape_markdown(name)}."
+        assert plain(page) == f"Puuttuu: {name} ja {name}."
+
+
 def test_small_counts_finds_what_it_must():
     assert small_counts("Turku 3 ja Salo 12") == ["3"]
     assert small_counts("78 % (n = 4)") == ["4"]
@@ -284,25 +294,36 @@ def test_no_protected_count_of_one_to_four_in_labels_or_notes(small_scope):
 
 # ---- the command ---------------------------------------------------------------------------
 
-def test_the_command_refuses_what_it_cannot_make_and_writes_nothing(demo_db, tmp_path):
+def test_the_command_refuses_what_it_cannot_make_and_writes_nothing(demo_db, tmp_path, tmp_path_factory,
+                                                                    monkeypatch, capsys):
+    import cli
+
     code, _, _ = last_quarter(date.today())
+    pictures = tmp_path_factory.mktemp("logos")
+    signature_only, damaged = pictures / "empty.png", pictures / "damaged.png"
+    signature_only.write_bytes(b"\x89PNG\r\n\x1a\n")
+    damaged.write_bytes(b"\x89PNG\r\n\x1a\n" + b"not a picture" * 20)
     cases = [
-        (["--period", code, "--out", str(tmp_path / "pack.docx")], "pptx"),
-        (["--period", code, "--out", str(tmp_path / "no" / "pack.pptx")], "no such folder"),
-        (["--out", str(tmp_path / "pack.pptx")], "--period"),
-        (["--period", "2026Q9", "--out", str(tmp_path / "pack.pptx")], "2026Q9"),
-        (["--period", code, "--org", "nobody", "--out", str(tmp_path / "pack.pptx")], "nobody"),
+        ([], ["--period", code, "--out", str(tmp_path / "pack.docx")], "pptx"),
+        ([], ["--period", code, "--out", str(tmp_path / "no" / "pack.pptx")], "no such folder"),
+        ([], ["--out", str(tmp_path / "pack.pptx")], "--period"),
+        ([], ["--period", "2026Q9", "--out", str(tmp_path / "pack.pptx")], "2026Q9"),
+        ([], ["--period", code, "--org", "nobody", "--out", str(tmp_path / "pack.pptx")], "nobody"),
+        ([("BRAND_COLOUR", "blue")], ["--period", code, "--out", str(tmp_path / "pack.pptx")], "brand_colour"),
+        ([("LOGO", str(tmp_path / "missing.png"))], ["--period", code, "--out", str(tmp_path / "p.pptx")], "logo"),
+        ([("LOGO", str(ROOT / "README.md"))], ["--period", code, "--out", str(tmp_path / "p.pptx")], "logo"),
+        ([("LOGO", str(signature_only))], ["--period", code, "--out", str(tmp_path / "p.pptx")], "logo"),
+        ([("LOGO", str(damaged))], ["--period", code, "--out", str(tmp_path / "p.pdf")], "logo"),
     ]
-    for args, said in cases:
-        done = cli(demo_db, *args)
-        assert done.returncode == 2, (args, done.stderr)
-        assert said in done.stderr and "Traceback" not in done.stderr
-    for setting, value, said in (("KOKEMUSMITTARI_BRAND_COLOUR", "blue", "brand_colour"),
-                                 ("KOKEMUSMITTARI_LOGO", str(tmp_path / "missing.png"), "logo"),
-                                 ("KOKEMUSMITTARI_LOGO", str(ROOT / "README.md"), "logo")):
-        done = cli(demo_db, "--period", code, "--out", str(tmp_path / "pack.pptx"), "--lang", "en",
-                   env={setting: value})
-        assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr, done.stderr
+    for settings, args, said in cases:
+        with monkeypatch.context() as patched:
+            for name, value in settings:
+                patched.setenv(f"KOKEMUSMITTARI_{name}", value)
+            returned = cli.main(["board-pack", "--db", str(demo_db), "--lang", "en", "--json", *args])
+        out, err = capsys.readouterr()
+        assert returned == 2, (args, err)
+        assert said in err and "Traceback" not in err, err
+        assert json.loads(out)["ok"] is False          # --json: one document, also for a refusal
     assert sorted(p.name for p in tmp_path.iterdir()) == []
 
 

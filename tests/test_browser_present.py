@@ -11,6 +11,13 @@ from pptx import Presentation
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
+def press(page, key: str) -> None:
+    """A key once the app has finished its run (a shortcut pressed while the script still runs
+    reaches the page before its buttons are back)."""
+    wait_for_app(page)
+    page.keyboard.press(key)
+
+
 def test_presenting_with_the_arrow_keys_at_1920_by_1080(demo_board_url):
     with chromium_page(1920, 1080) as page:
         page.goto(f"{demo_board_url}/present?lang=sv")
@@ -23,14 +30,14 @@ def test_presenting_with_the_arrow_keys_at_1920_by_1080(demo_board_url):
         expect(page.get_by_test_id("stSidebar")).to_be_hidden()          # the slide is the whole screen
         expect(page.get_by_text("Barnskyddsorganisationernas nätverk")).to_be_visible()
         screenshot(page, "present-title-sv")
-        page.keyboard.press("ArrowRight")
+        press(page, "ArrowRight")
         expect(page.get_by_text("Bild 2/15")).to_be_visible()
         expect(page.get_by_test_id("stMetric")).to_have_count(6)
         # a key figure reads from across a room: its value is drawn at least 60 px high
         size = page.get_by_test_id("stMetricValue").first.locator("p").evaluate(
             "e => parseFloat(getComputedStyle(e).fontSize)")
         assert size >= 60
-        page.keyboard.press("ArrowRight")
+        press(page, "ArrowRight")
         expect(page.get_by_text("Bild 3/15")).to_be_visible()
         chart = page.get_by_test_id("stVegaLiteChart")
         expect(chart).to_have_count(1)
@@ -38,9 +45,9 @@ def test_presenting_with_the_arrow_keys_at_1920_by_1080(demo_board_url):
         box = chart.bounding_box()
         assert box["width"] > 1500 and box["y"] + box["height"] < 1080   # wide, and all of it on screen
         screenshot(page, "present-chart-sv")
-        page.keyboard.press("ArrowLeft")
+        press(page, "ArrowLeft")
         expect(page.get_by_text("Bild 2/15")).to_be_visible()
-        page.keyboard.press("Escape")
+        press(page, "Escape")
         expect(page.get_by_role("heading", name="Styrelsepresentation")).to_be_visible()
         expect(page.get_by_test_id("stSidebar")).to_be_visible()
 

@@ -197,3 +197,75 @@ def test_an_address_that_is_no_sheet_is_refused_plainly(given):
         sheet_key(given)
     assert raised.value.code == "bad_address"
     assert "docs.google.com" in raised.value.message("en")
+
+
+# ---- connected sheets from the command line ---------------------------------------------------
+
+def run(db, *args, env):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "cli.py", *args, "--db", str(db), "--json"],
+                          cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, **env})
+    return done.returncode, json.loads(done.stdout), done.stderr
+
+
+def test_connect_sync_unchanged_changed_refused_and_unshared(google, tmp_path):
+    fake, _, _ = google
+    db = tmp_path / "cli.duckdb"
+    with Warehouse(str(db)) as warehouse:
+        add_organisation(warehouse, "aurinko", "Aurinko ry", start_month=date(2025, 1, 1))
+    env = {"KOKEMUSMITTARI_GSHEETS_API": google[2].base_url}
+    fake.sheets[KEY] = good_sheet()
+
+    code, document, _ = run(db, "sheets", "connect", f"https://docs.google.com/spreadsheets/d/{KEY}/edit",
+                            "--org", "Aurinko ry", env=env)
+    assert code == 0 and document["status"] == "stored" and document["added_rows"] == 3
+    with Warehouse(str(db)) as warehouse:
+        ledger = warehouse.cursor().execute(
+            "select file_name, file_type, source, source_ref, source_revision from uploads").fetchall()
+    assert ledger == [("Aurinko ry – kuukausiraportti", "gsheets", "gsheets", KEY,
+                       "version 7, 2026-12-01T09:30:00.000Z")]
+
+    reads = fake.reads
+    code, document, _ = run(db, "sync", env=env)
+    assert code == 0 and [s["status"] for s in document["sheets"]] == ["unchanged"]
+    assert fake.reads == reads                      # the same revision: not a cell read
+
+    fake.sheets[KEY].version = 8                    # saved again, the same figures
+    code, document, _ = run(db, "sync", "--org", "aurinko", env=env)
+    assert code == 0 and document["sheets"][0]["status"] == "unchanged" and fake.reads == reads + 1
+
+    fake.sheets[KEY].version = 9
+    fake.sheets[KEY].tabs["Toiminta"][1][2] = 20.0
+    code, document, _ = run(db, "sync", env=env)
+    assert code == 0 and document["sheets"][0]["status"] == "stored"
+    assert document["sheets"][0]["replaced_rows"] == 3 and document["sheets"][0]["added_rows"] == 3  # by month
+
+    fake.sheets[KEY].version = 10
+    fake.sheets[KEY].tabs["Toiminta"][2] = ["31.13.2025", "Vertaistukitapaaminen", 2.0]
+    code, document, _ = run(db, "sync", env=env)
+    assert code == 1 and document["sheets"][0]["status"] == "refused"
+    assert document["sheets"][0]["errors"][0]["code"] == "bad_date"
+
+    fake.sheets[KEY].shared = False
+    code, document, stderr = run(db, "sync", env=env)
+    assert code == 1 and document["sheets"][0]["code"] == "not_shared"
+    assert "kokemusmittari@local-stand-in.invalid" in document["sheets"][0]["message"]
+    assert "Traceback" not in stderr
+    with Warehouse(str(db)) as warehouse:
+        total = warehouse.cursor().execute("select sum(count_activities)::int from activities").fetchone()[0]
+    assert total == 20 + 3 + 7                       # the last stored revision, nothing of the refused one
+
+
+def test_a_sheet_without_a_tab_of_the_contract_is_refused_as_a_file_is(google, wh):
+    fake, client, _ = google
+    fake.sheets[KEY] = FakeSheet(title="Muistiinpanot",
+                                 tabs={"Taulukko1": [["Päivämäärä", "Jotain"], ["1.3.2025", 4.0]]})
+    checked = check(wh, read_sheet(client, KEY))
+    assert [p.code for p in checked.errors] == ["no_known_sheet"]
+    assert "Toiminta" in checked.errors[0].message("fi")

@@ -241,3 +241,29 @@ def test_backup_restore_and_rebuild_reproduce_identical_figures(db, tmp_path):
         assert refused.wait(timeout=120) == 2, args
         assert "Traceback" not in refused.stderr.read()
     assert state(db) == original and not (tmp_path / "new.duckdb").exists()
+
+
+def test_restore_never_replaces_a_file_that_is_not_an_empty_warehouse(tmp_path):
+    """The attacker's review: restore once opened any DuckDB file as a warehouse, found no
+    organisation in it, and replaced it — another program's data and all."""
+    import duckdb
+
+    backup = tmp_path / "backup.duckdb"
+    with Warehouse(str(tmp_path / "source.duckdb")) as wh:
+        from warehouse.backup import backup as make_backup
+
+        make_backup(wh, backup)
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("create table sales as select range as n from range(1000)")
+    con.close()
+    done = run_cli("restore", str(backup), "--db", str(other))
+    assert done.wait(timeout=120) == 2
+    assert "Traceback" not in done.stderr.read()
+    con = duckdb.connect(str(other), read_only=True)
+    assert con.execute("select count(*) from sales").fetchone()[0] == 1000
+    con.close()
+    # a fresh, empty warehouse is replaced
+    Warehouse(str(tmp_path / "fresh.duckdb")).close()
+    done = run_cli("restore", str(backup), "--db", str(tmp_path / "fresh.duckdb"))
+    assert done.wait(timeout=120) == 0, done.stderr.read()

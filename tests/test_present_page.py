@@ -47,7 +47,7 @@ def texts(at) -> str:
     return plain(" ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption))
 
 
-@pytest.mark.parametrize("lang", ["fi", "sv"])
+@pytest.mark.parametrize("lang", ["fi"])   # Swedish: the browser test
 def test_slides_one_by_one_then_back_to_the_page(demo_db, monkeypatch, lang):
     at = open_present(demo_db, monkeypatch, lang)
     assert at.title[0].value == i18n.t(lang, "nav.present")
@@ -75,7 +75,7 @@ def test_slides_one_by_one_then_back_to_the_page(demo_db, monkeypatch, lang):
     assert not at.exception
 
 
-@pytest.mark.parametrize("fmt", ["pptx", "pdf"])
+@pytest.mark.parametrize("fmt", ["pdf"])   # the .pptx: the browser test downloads it
 def test_the_board_pack_is_built_and_offered_for_download(demo_db, monkeypatch, fmt):
     at = open_present(demo_db, monkeypatch, "sv")
     at.radio(key="present_format").set_value(fmt).run()

@@ -17,9 +17,10 @@ class BackupError(ValueError):
     """A backup or restore that cannot be made: the message says why, nothing was changed."""
 
 
-def counts(cur) -> dict:
-    """What a warehouse holds, as a backup or restore reports it."""
-    return {name: cur.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608 — fixed names
+def counts(cur, catalog: str | None = None) -> dict:
+    """What a warehouse (or the attached `catalog`) holds, as a backup or restore reports it."""
+    prefix = f"{catalog}." if catalog else ""
+    return {name: cur.execute(f"select count(*) from {prefix}{table}").fetchone()[0]  # noqa: S608 — fixed names
             for name, table in (("organisations", "organisations"), ("uploads", "uploads"),
                                 ("audit_events", "audit_log"))}
 
@@ -41,7 +42,7 @@ def backup(warehouse: Warehouse, out: Path) -> dict:
         try:
             with warehouse.writers_held():
                 cur.execute(f'copy from database "{name}" to {BACKUP_ALIAS}')
-            held = counts(cur)
+            held = counts(cur, BACKUP_ALIAS)      # what the copy holds, not what the warehouse holds by now
         finally:
             cur.execute(f"detach {BACKUP_ALIAS}")
     finally:
@@ -50,12 +51,38 @@ def backup(warehouse: Warehouse, out: Path) -> dict:
     return held
 
 
-def _is_empty(location: str) -> bool:
-    with Warehouse(location, lock_timeout=5) as wh:
-        cur = wh.cursor()
-        found = counts(cur)
+# a warehouse holds these tables and nothing else; any of the first ones with a row is in use
+_IN_USE = ("organisations", "uploads", "people", "domain_rules", "audit_log", "locked_months")
+
+
+def _is_empty_warehouse(location: str) -> bool:
+    """True for a warehouse file no one has put anything in yet; read without changing it
+    (no migration runs). A DuckDB file of another program is never 'empty'."""
+    try:
+        con = duckdb.connect(location, read_only=True)
+    except duckdb.Error as error:
+        raise BackupError(f"{location} cannot be opened (in use, or not a DuckDB file): {error}") from error
+    try:
+        tables = {row[0] for row in con.execute(
+            "select table_name from duckdb_tables() where database_name = current_database()").fetchall()}
+        if "schema_migrations" not in tables:
+            return False
+        reference = _schema_tables()
+        if tables - reference:
+            return False
+        return all(con.execute(f"select count(*) from {t}").fetchone()[0] == 0  # noqa: S608 — fixed names
+                   for t in _IN_USE if t in tables)
+    finally:
+        con.close()
+
+
+def _schema_tables() -> set[str]:
+    """The tables the migrations make, read off a fresh warehouse in memory."""
+    with Warehouse(":memory:") as fresh:
+        cur = fresh.cursor()
+        names = {row[0] for row in cur.execute("select table_name from duckdb_tables()").fetchall()}
         cur.close()
-    return found["organisations"] == 0 and found["uploads"] == 0
+    return names
 
 
 def restore(backup_file: Path, target: str) -> dict:
@@ -74,8 +101,9 @@ def restore(backup_file: Path, target: str) -> dict:
     if not {"schema_migrations", "uploads", "organisations", "audit_log"} <= tables:
         raise BackupError(f"{backup_file} is not a Kokemusmittari backup")
     if Path(target).exists():
-        if not _is_empty(target):
-            raise BackupError(f"{target} holds data: restore into a new or empty warehouse")
+        if not _is_empty_warehouse(target):
+            raise BackupError(f"{target} holds data (or is not an empty warehouse): restore into a new or"
+                              " empty warehouse")
         Path(target).unlink()
         Path(f"{target}.wal").unlink(missing_ok=True)
     Path(target).parent.mkdir(parents=True, exist_ok=True)

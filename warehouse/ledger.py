@@ -235,9 +235,12 @@ def _headline_totals_in_force(cur, keys: list[tuple], protect_below: int | None 
 def store_upload(
     warehouse: Warehouse, checked: CheckedUpload, size_bytes: int, *, uploaded_by: str,
     org_code: str | None, source: str, uploaded_at: datetime | None = None,
+    source_ref: str | None = None, source_revision: str | None = None, after_store=None,
 ) -> StoreResult:
     """Store an accepted upload in one transaction: archive, ledger, rows, pointers, audit.
-    `size_bytes` is the original file's size; the file itself is never kept."""
+    `size_bytes` is the original file's size; the file itself is never kept. A sheet's key and
+    the revision read go in `source_ref` and `source_revision`; `after_store(cur, upload_id)`
+    (upload_id None: unchanged) runs in the same transaction (the sheet connection's record)."""
     if not checked.ok:
         raise UploadRefused(f"{checked.file_name}: {len(checked.errors)} problem(s)")
     with warehouse.transaction() as cur:
@@ -250,6 +253,8 @@ def store_upload(
             record_event(cur, uploaded_by, "upload_unchanged", org_code=org_code,
                          upload_id=preview.identical_upload_id, file_name=checked.file_name,
                          details={"content_hash": checked.content_hash})
+            if after_store is not None:
+                after_store(cur, None)
             return StoreResult(preview.identical_upload_id, 0, 0, (), True)
         upload_id = cur.execute("select nextval('upload_id_seq')").fetchone()[0]
         uploaded_at = uploaded_at or now_utc()
@@ -263,11 +268,11 @@ def store_upload(
         )
         cur.execute(
             "insert into uploads (upload_id, uploaded_at, uploaded_by, org_code, file_name,"
-            " content_hash, file_type, source, rows_added, rows_replaced, supersedes)"
-            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " content_hash, file_type, source, rows_added, rows_replaced, supersedes, source_ref, source_revision)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [upload_id, uploaded_at, uploaded_by, org_code, checked.file_name,
              checked.content_hash, checked.file_type, source, preview.rows_added,
-             preview.rows_replaced, list(superseded)],
+             preview.rows_replaced, list(superseded), source_ref, source_revision],
         )
         changes = pd.DataFrame(
             [(c.org_code, c.sheet, c.period_month, c.count_new_rows) for c in preview.changes],
@@ -294,6 +299,8 @@ def store_upload(
                      "months": {s: checked.months(s) for s in checked.sheets},
                      "warnings": [p.code for p in checked.warnings]},
         )
+        if after_store is not None:
+            after_store(cur, upload_id)
         _pause_for_fault_test()
     return StoreResult(upload_id, preview.rows_added, preview.rows_replaced, superseded, False)
 

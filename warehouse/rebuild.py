@@ -6,6 +6,8 @@ arrived, with the rollbacks replayed where they happened in time, so the rebuilt
 shows the same figures as the original.
 """
 
+import pandas as pd
+
 from warehouse import Warehouse
 from warehouse.archive import ArchiveError, checked_from_canonical
 from warehouse.ledger import rollback_upload, store_upload
@@ -16,8 +18,10 @@ class RebuildError(RuntimeError):
 
 
 def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
-    """Replay `source`'s ledger into the empty `target`; returns counts of what was replayed."""
+    """Replay `source`'s ledger into the empty `target`; returns counts of what was replayed.
+    Everything is read from one snapshot of `source` (the app may be taking uploads meanwhile)."""
     src = source.cursor()
+    src.begin()
     with target.transaction() as cur:
         # the privacy key too: a rebuild that drew new perturbations would show a second,
         # independent version of every perturbed count (docs/figures.md, "Privacy")
@@ -43,9 +47,9 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
             rolled_back += 1
             continue
         uploaded_at, uploaded_by, org_code, file_name, source_name, content_hash, size_bytes, \
-            content = src.execute(
+            content, source_ref, source_revision = src.execute(
                 "select u.uploaded_at, u.uploaded_by, u.org_code, u.file_name, u.source,"
-                " u.content_hash, a.size_bytes, a.content"
+                " u.content_hash, a.size_bytes, a.content, u.source_ref, u.source_revision"
                 " from uploads u join archive_files a using (content_hash) where u.upload_id = ?",
                 [upload_id],
             ).fetchone()
@@ -54,7 +58,8 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
         except ArchiveError as error:
             raise RebuildError(f"upload {upload_id} ({file_name}) no longer passes: {error}") from error
         result = store_upload(target, checked, size_bytes, uploaded_by=uploaded_by,
-                              org_code=org_code, source=source_name, uploaded_at=uploaded_at)
+                              org_code=org_code, source=source_name, uploaded_at=uploaded_at,
+                              source_ref=source_ref, source_revision=source_revision)
         if result.unchanged:
             # the original stored this upload, so the replay has drifted from the ledger
             raise RebuildError(f"upload {upload_id} ({file_name}) replayed as identical to upload"
@@ -63,10 +68,13 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
         stored += 1
     # the locks last: the replay re-stores months that were locked after they arrived
     with target.transaction() as cur:
-        for table in ("locked_months", "organisation_locked_months"):
+        for table in ("locked_months", "organisation_locked_months", "sheet_connections"):
             rows = src.execute(f"select * from {table}").df()  # noqa: S608 — fixed table names
+            if table == "sheet_connections":   # the upload a sheet last gave, by its new number
+                rows["last_upload_id"] = [None if pd.isna(u) else new_id.get(int(u)) for u in rows["last_upload_id"]]
             cur.register("copied", rows)
             cur.execute(f"insert into {table} select * from copied")  # noqa: S608
             cur.unregister("copied")
+    src.rollback()      # the snapshot read, nothing written
     src.close()
     return {"uploads": stored, "rollbacks": rolled_back}
