@@ -39,14 +39,21 @@ class PackSettingError(ValueError):
         return i18n.t(lang, f"pack.bad_{self.code}", value=self.value)
 
 
-def branding(settings: Settings, lang: str) -> tuple[str, str, bytes]:
-    """The network's name, its colour and its logo (PNG), from settings or the app's own."""
+def brand_files(settings: Settings, lang: str) -> tuple[str, str, Path]:
+    """The network's name, its colour and its logo's file, checked without drawing anything
+    (the presentation page shows the file as it is)."""
     colour = settings.brand_colour.strip()
     if not _HEX.fullmatch(colour):
         raise PackSettingError("brand_colour", colour)
     path = Path(settings.logo).expanduser() if settings.logo.strip() else DEFAULT_LOGO
     if path.suffix.lower() not in (".png", ".svg") or not path.is_file():
         raise PackSettingError("logo", settings.logo)
+    return network_name(settings, lang), colour, path
+
+
+def branding(settings: Settings, lang: str) -> tuple[str, str, bytes]:
+    """The network's name, its colour and its logo (PNG), from settings or the app's own."""
+    network, colour, path = brand_files(settings, lang)
     source = path.read_bytes()
     if path.suffix.lower() == ".png" and not source.startswith(_PNG_SIGNATURE):
         raise PackSettingError("logo", settings.logo)
@@ -59,7 +66,7 @@ def branding(settings: Settings, lang: str) -> tuple[str, str, bytes]:
                 raise ValueError("an empty picture")
     except Exception as error:  # vl-convert and Pillow refuse a broken file with their own error types
         raise PackSettingError("logo", settings.logo) from error
-    return network_name(settings, lang), colour, logo
+    return network, colour, logo
 
 
 def build_pack(ctx: PageContext, fmt: str, progress: Callable[[int, int], None] | None = None) -> bytes:

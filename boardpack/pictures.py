@@ -1,11 +1,12 @@
 """Charts as slides show them: the app's own Altair chart (ui/views.py), re-sized for a 16:9
 slide or a projector, and drawn offline as a PNG at twice its size by vl-convert."""
 
-import json
 import math
 import re
 
 import altair as alt
+
+from charts import render
 
 PNG_SCALE = 2
 # the plot's size in px: with its axes and legend about the 2.8:1 of a slide's chart area, so
@@ -80,8 +81,6 @@ def chart_png(chart: alt.TopLevelMixin, ratio: float | None = None) -> bytes:
     """The chart as a PNG at twice its size; with `ratio` (the slide's room, width / height),
     the plot is widened or narrowed so the whole picture, axes and legend included, has about
     that shape and fills the room (its size is read from a first, cheaper SVG rendering)."""
-    import vl_convert
-
     spec = slide_spec(chart)
     if ratio:
         spec["width"] = _fitted_width(spec, ratio)
@@ -89,13 +88,11 @@ def chart_png(chart: alt.TopLevelMixin, ratio: float | None = None) -> bytes:
             # long names beside bars and a legend beside them leave the plot too little room
             spec = slide_spec(chart, legend="top")
             spec["width"] = _fitted_width(spec, ratio)
-    return vl_convert.vegalite_to_png(json.dumps(spec), scale=PNG_SCALE)
+    return render.vegalite_to_png(spec, scale=PNG_SCALE)
 
 
 def _fitted_width(spec: dict, ratio: float) -> int:
-    import vl_convert
-
-    width, height = _svg_size(vl_convert.vegalite_to_svg(json.dumps(spec)))
+    width, height = _svg_size(render.vegalite_to_svg(spec))
     extras = width - spec["width"]
     return int(min(max(ratio * height - extras, MIN_PLOT_WIDTH), MAX_PLOT_WIDTH))
 
@@ -114,9 +111,7 @@ def logo_png(source: bytes, is_svg: bool, height_px: int = 160) -> bytes:
     """The network's logo as a PNG; an SVG is drawn by vl-convert's own renderer (offline)."""
     if not is_svg:
         return source
-    import vl_convert
-
-    return vl_convert.svg_to_png(source.decode("utf-8"), scale=height_px / _svg_height(source))
+    return render.svg_to_png(source.decode("utf-8"), scale=height_px / _svg_height(source))
 
 
 def _svg_height(source: bytes) -> float:

@@ -124,14 +124,36 @@ def redirected_session(base_url: str):
     return Redirected()
 
 
+SECRETS_TABLE = "gsheets_service_account"
+
+
 def _key_file(settings: Settings) -> dict | None:
+    """The service account's key: the JSON file the setting names, else the table
+    `[gsheets_service_account]` of `.streamlit/secrets.toml` (the JSON's fields as TOML keys,
+    for a host without files of its own, such as Streamlit Community Cloud); None when neither."""
     path = settings.gsheets_service_account.strip()
-    if not path:
+    if path:
+        try:
+            return json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise SheetError("bad_key", type(error).__name__) from error
+    import tomllib
+
+    from settings import _secrets_file
+
+    secrets = _secrets_file()
+    if not secrets.is_file():
         return None
     try:
-        return json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
+        with secrets.open("rb") as handle:
+            table = tomllib.load(handle).get(SECRETS_TABLE)
     except (OSError, ValueError) as error:
         raise SheetError("bad_key", type(error).__name__) from error
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise SheetError("bad_key", SECRETS_TABLE)
+    return dict(table)
 
 
 def account_email(settings: Settings) -> str:

@@ -4,7 +4,7 @@ to download (PowerPoint or PDF). Figures are protected as for a board viewer, wh
 
 import streamlit as st
 
-from boardpack import DEFAULT_ACCENT, FORMATS, MIME, PackSettingError, branding, build_pack, file_name
+from boardpack import DEFAULT_ACCENT, FORMATS, MIME, PackSettingError, brand_files, branding, build_pack, file_name
 from boardpack.deck import Slide, as_board, build_slides, network_name
 from boardpack.pictures import slide_spec
 from ui.context import ALL_ROLES, page_context, require_role
@@ -15,7 +15,8 @@ ctx = page_context()
 require_role(ctx, ALL_ROLES)
 board = as_board(ctx)
 try:
-    network, accent, logo = branding(ctx.settings, ctx.lang)
+    # checked, not drawn: the picture is drawn for the pack only, when it is built
+    network, accent, logo = brand_files(ctx.settings, ctx.lang)
 except PackSettingError as error:  # a wrong logo or colour setting: said, and the slides still shown
     st.error(error.message(ctx.lang), icon=":material/error:")
     network, accent, logo = network_name(ctx.settings, ctx.lang), DEFAULT_ACCENT, None
@@ -40,7 +41,8 @@ def show_slide(slide: Slide) -> None:
     if slide.kind == "title":
         st.space(90)
         if logo:
-            st.image(logo, width=140, alt=network)
+            st.image(logo.read_text(encoding="utf-8") if logo.suffix.lower() == ".svg" else str(logo),
+                     width=140, alt=network)
         st.markdown(f"# {escape_markdown(slide.title)}")
         st.markdown(f"## {escape_markdown(slide.sentences)}")
         st.markdown(f"### {escape_markdown(slide.subtitle)}")
@@ -84,6 +86,11 @@ built = st.session_state.get("present_built")
 if built is not None and built[0] != (*choice, fmt):
     built = None
 if st.button(ctx.t("present.build"), icon=":material/description:", disabled=logo is None):
+    try:
+        branding(ctx.settings, ctx.lang)   # the logo drawn: a damaged file is said here, not in the writer
+    except PackSettingError as error:
+        st.error(error.message(ctx.lang), icon=":material/error:")
+        st.stop()
     bar = st.progress(0.0, text=ctx.t("present.building", done=0, total="…"))
 
     def progress(done: int, total: int) -> None:

@@ -1,6 +1,7 @@
 """A Google Sheet read end to end by the real gspread code against a local server that answers
 like Sheets API v4 and Drive v3 (tests/google_fake.py), then checked as a file is."""
 
+import json
 import socket
 from datetime import date
 
@@ -269,3 +270,32 @@ def test_a_sheet_without_a_tab_of_the_contract_is_refused_as_a_file_is(google, w
     checked = check(wh, read_sheet(client, KEY))
     assert [p.code for p in checked.errors] == ["no_known_sheet"]
     assert "Toiminta" in checked.errors[0].message("fi")
+
+
+def test_the_key_comes_from_a_file_or_from_the_secrets_table(tmp_path, monkeypatch):
+    """A JSON key file named by the setting, or the key's fields as a table of secrets.toml
+    (Streamlit Community Cloud has no files of its own); a broken one is said plainly."""
+    from data_sources.gsheets import account_email, client_for
+    from settings import load_settings
+
+    key = {"type": "service_account", "project_id": "verkosto", "private_key_id": "x",
+           "private_key": "not a key", "client_email": "kokemusmittari@verkosto.iam.gserviceaccount.com",
+           "client_id": "1", "token_uri": "https://oauth2.googleapis.com/token"}
+    secrets = tmp_path / "secrets.toml"
+    monkeypatch.setenv("KOKEMUSMITTARI_SECRETS", str(secrets))
+    with pytest.raises(SheetError) as raised:
+        account_email(load_settings())
+    assert raised.value.code == "no_account"
+    secrets.write_text("[gsheets_service_account]\n" + "".join(f'{k} = "{v}"\n' for k, v in key.items()))
+    assert account_email(load_settings()) == key["client_email"]
+    with pytest.raises(SheetError) as raised:       # the private key is not one: said, not a traceback
+        client_for(load_settings())
+    assert raised.value.code == "bad_key"
+    file = tmp_path / "key.json"
+    file.write_text(json.dumps({**key, "client_email": "other@verkosto.iam.gserviceaccount.com"}))
+    monkeypatch.setenv("KOKEMUSMITTARI_GSHEETS_SERVICE_ACCOUNT", str(file))
+    assert account_email(load_settings()) == "other@verkosto.iam.gserviceaccount.com"
+    file.write_text("{not json")
+    with pytest.raises(SheetError) as raised:
+        account_email(load_settings())
+    assert raised.value.code == "bad_key"

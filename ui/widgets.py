@@ -176,9 +176,9 @@ def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key
 
 
 def _chart_png(chart: alt.Chart) -> bytes:
-    import vl_convert
+    from charts.render import vegalite_to_png
 
-    return vl_convert.vegalite_to_png(chart.to_json(), scale=2)
+    return vegalite_to_png(chart.to_json(), scale=2)
 
 
 def _table_and_downloads(ctx: PageContext, table: pd.DataFrame, key: str, stem: str,
