@@ -408,40 +408,25 @@ def _sync_document(outcome) -> dict:
 
 
 def cmd_sheets_connect(args) -> int:
-    """Connect an organisation's Google Sheet and read it at once (stored when it passes)."""
+    """Connect an organisation's Google Sheet and store what it holds at once (when it passes)."""
     from data_sources.gsheets import SheetError, client_for, read_sheet, sheet_key
     from settings import load_settings
-    from warehouse.sheets import connect_sheet, connections, sync_sheet
+    from warehouse.sheets import apply_sheet, connect_sheet
 
     settings = load_settings(db=args.db)
     try:
-        key = sheet_key(args.address)
-        client = client_for(settings)
-        content = read_sheet(client, key, settings)
+        content = read_sheet(client_for(settings), sheet_key(args.address), settings)
     except SheetError as error:
         code, document, line = _sheet_failure(args, error, args.org, None)
         print(line, file=_err())
         _emit(args, {"ok": False, **document}, [])
         return code
     with _open(args) as wh:
-        connect_sheet(wh, args.org, content, actor=args.by)
-        connection = connections(wh, _registered(wh, args.org))[0]
-        try:
-            outcome = sync_sheet(wh, client, connection, uploaded_by=args.by, settings=settings, force=True)
-        except SheetError as error:
-            code, document, line = _sheet_failure(args, error, connection.org_code, key)
-            print(line, file=_err())
-            _emit(args, {"ok": False, **document}, [])
-            return code
+        connection = connect_sheet(wh, args.org, content, actor=args.by)
+        outcome = apply_sheet(wh, content, connection, uploaded_by=args.by, settings=settings)
     document = _sync_document(outcome)
     _emit(args, {"ok": outcome.ok, **document}, [f"{document['org']}: {document['title']} — {document['status']}"])
     return EXIT_OK if outcome.ok else EXIT_REFUSED
-
-
-def _registered(wh, org: str) -> str:
-    from warehouse.imports import registered_code
-
-    return registered_code(wh, org)
 
 
 def cmd_sheets_list(args) -> int:
@@ -461,12 +446,13 @@ def cmd_sync(args) -> int:
     """Read every connected sheet (or one organisation's) again; store those that changed."""
     from data_sources.gsheets import SheetError, client_for
     from settings import load_settings
+    from warehouse.imports import registered_code
     from warehouse.sheets import connections, sync_sheet
 
     settings = load_settings(db=args.db)
     results, lines, code = [], [], EXIT_OK
     with _open(args) as wh:
-        chosen = connections(wh, _registered(wh, args.org) if args.org else None)
+        chosen = connections(wh, registered_code(wh, args.org) if args.org else None)
         if args.org and not chosen:
             raise UsageError(f"no sheet is connected for {args.org} (see: cli.py sheets connect)")
         try:
@@ -542,14 +528,13 @@ def cmd_template(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    # no abbreviated options: the command line handed to the app is rewritten option by option
-    common = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="warehouse file (default: KOKEMUSMITTARI_DB, secrets, data/)")
     common.add_argument("--json", action="store_true", help="one JSON document on stdout")
     common.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE)
     common.add_argument("--by", default=getpass.getuser(), help="who does this (for the audit log)")
 
-    parser = argparse.ArgumentParser(prog="cli.py", description=__doc__.splitlines()[0], allow_abbrev=False)
+    parser = argparse.ArgumentParser(prog="cli.py", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("validate", parents=[common], help="check a file, store nothing")
@@ -658,6 +643,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _no_abbreviations(parser: argparse.ArgumentParser) -> None:
+    """No abbreviated options anywhere: the command line handed to the app is rewritten option
+    by option (an abbreviated --out would escape that)."""
     parser.allow_abbrev = False
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):

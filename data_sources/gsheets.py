@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 import time
+import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,10 +28,12 @@ from pathlib import Path
 import i18n
 from data_sources.file_safety import GridBudget, LimitExceeded
 from data_sources.file_texts import FileText
+from data_sources.intake import check_read
 from data_sources.organisations import Registry
+from data_sources.personal_data import column_letter
 from data_sources.problems import CheckedUpload, Problem
 from data_sources.raw import RawSheet
-from settings import Settings, load_settings
+from settings import Settings, _secrets_file, load_settings
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets.readonly",
           "https://www.googleapis.com/auth/drive.readonly")
@@ -137,10 +140,6 @@ def _key_file(settings: Settings) -> dict | None:
             return json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
         except (OSError, ValueError) as error:
             raise SheetError("bad_key", type(error).__name__) from error
-    import tomllib
-
-    from settings import _secrets_file
-
     secrets = _secrets_file()
     if not secrets.is_file():
         return None
@@ -264,15 +263,6 @@ def _cell(value):
     return value
 
 
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
 def _notes(meta: dict):
     for sheet in meta.get("sheets", []):
         name = str(sheet["properties"]["title"])
@@ -282,34 +272,19 @@ def _notes(meta: dict):
                 for c, value in enumerate(row.get("values", [])):
                     note = value.get("note") if isinstance(value, dict) else None
                     if note:
-                        yield FileText("note", str(note), sheet=name, cell=f"{_column(left + c)}{top + r + 1}")
+                        yield FileText("note", str(note), sheet=name, cell=f"{column_letter(left + c)}{top + r + 1}")
 
 
 def check_sheet(content: SheetContent, *, registry: Registry, uploader_org: str | None = None,
                 locked_months: set = frozenset(), today: date | None = None,
                 settings: Settings | None = None) -> CheckedUpload:
-    """A read sheet through the same validation and personal-data guard as a file
-    (data_sources/intake.check_upload): its title is checked as a file's name, its tabs' names
-    and cells as a workbook's, its notes as a workbook's comments."""
-    from data_sources.personal_data import PersonalDataGuard
-    from data_sources.validation import validate_sheets
+    """A read sheet through the same checks as a file (data_sources/intake.check_read): its
+    title is checked as a file's name, its tabs' names and cells as a workbook's, its notes as
+    a workbook's comments."""
+    def texts():
+        yield from (FileText("sheet_name", tab.name, sheet=tab.name) for tab in content.tabs)
+        yield from content.notes
 
-    settings = settings or load_settings()
-    guard = PersonalDataGuard()
-    guard.scan_file_name(content.title)
-    checked = CheckedUpload(file_name=content.title, content_hash=content.content_hash, file_type=FILE_TYPE,
-                            errors=list(content.problems))
-    if checked.errors:   # a sheet over the limits is not looked into
-        checked.errors = guard.problems + checked.errors
-        return checked
-    sheets, errors, warnings, header_cells = validate_sheets(
-        content.tabs, registry=registry, uploader_org=uploader_org, locked_months=set(locked_months),
-        today=today or date.today(), future_days=settings.future_days,
-    )
-    guard.scan_sheets(content.tabs, header_cells)
-    guard.scan_texts(FileText("sheet_name", tab.name, sheet=tab.name) for tab in content.tabs)
-    guard.scan_texts(content.notes)
-    checked.sheets = sheets
-    checked.errors += errors + [p for p in guard.problems if p.is_error]
-    checked.warnings += warnings + [p for p in guard.problems if not p.is_error]
-    return checked
+    return check_read(content.title, content.content_hash, FILE_TYPE, content.tabs, content.problems, texts,
+                      registry=registry, uploader_org=uploader_org, locked_months=locked_months, today=today,
+                      settings=settings)

@@ -20,9 +20,13 @@ try:
 except PackSettingError as error:  # a wrong logo or colour setting: said, and the slides still shown
     st.error(error.message(ctx.lang), icon=":material/error:")
     network, accent, logo = network_name(ctx.settings, ctx.lang), DEFAULT_ACCENT, None
-slides = build_slides(ctx, network)
-# what the figures depend on: a pack built for other choices is never offered for these
+# what the figures depend on: slides and a pack built for other choices are never shown for these
 choice = (ctx.lang, ctx.period.code, ctx.compare, board.scope, ctx.data_version, network)
+# the slides are built once for a choice, not again at every arrow key
+made = st.session_state.get("present_slides")
+if made is None or made[0] != choice:
+    made = st.session_state["present_slides"] = (choice, build_slides(ctx, network))
+slides = made[1]
 
 
 def go(step: int) -> None:

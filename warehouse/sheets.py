@@ -110,7 +110,13 @@ def sync_sheet(warehouse: Warehouse, client, connection: Connection, *, uploaded
     current = revision(client, connection.sheet_key)
     if not force and connection.last_version and current.version == connection.last_version:
         return SyncOutcome(connection, current)
-    content = read_sheet(client, connection.sheet_key, settings)
+    return apply_sheet(warehouse, read_sheet(client, connection.sheet_key, settings), connection,
+                       uploaded_by=uploaded_by, settings=settings)
+
+
+def apply_sheet(warehouse: Warehouse, content: SheetContent, connection: Connection, *, uploaded_by: str,
+                settings: Settings | None = None) -> SyncOutcome:
+    """A read sheet checked and, when it passes, stored; a refusal is recorded as a file's is."""
     checked = check_content(warehouse, content, connection.org_code, settings)
     if not checked.ok:
         record_refusal(warehouse, checked, uploaded_by=uploaded_by, org_code=connection.org_code, source=SOURCE)
