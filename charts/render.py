@@ -1,21 +1,107 @@
-"""Every chart and picture drawn offline by vl-convert goes through here, one at a time on one
-long-lived thread of its own.
+"""Every chart and picture drawn offline by vl-convert goes through here: one at a time, in a
+long-lived worker process of its own (charts/render_worker.py), with a deadline.
 
-Measured here: with vl-convert called from Streamlit's short-lived script threads (the logo on
-the presentation page), a later chart download on the same server hung with its button
-disabled, and the pages ran slower; funnelled through one thread, they do not.
+Why a process, measured here: vl-convert called from Streamlit's short-lived script threads hung
+a later chart download; funnelled through one thread of the server, the first image download
+after ten minutes of serving still hung for over 75 s on a loaded CI machine, its button left
+disabled, nothing in the log. A worker process can be given a deadline and, past it, killed and
+started again: a stuck engine costs one retry, never a button that stays grey.
 """
 
 import json
-from concurrent.futures import ThreadPoolExecutor
+import os
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
 
-_RENDERER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vl-convert")
+# a chart renders in well under a second here; a board-pack chart at 2× in about one
+DEADLINE_S = 30.0
+_ROOT = Path(__file__).resolve().parent.parent
+_LOCK = threading.Lock()
+_worker: subprocess.Popen | None = None
+_warming: threading.Thread | None = None
+
+
+class RenderFailed(RuntimeError):
+    """vl-convert refused the chart, or did not answer in time twice."""
+
+
+def _start() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "charts.render_worker"], cwd=_ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            env={**os.environ, "PYTHONPATH": str(_ROOT)})
+
+
+def _stop() -> None:
+    global _worker
+    if _worker is not None:
+        _worker.kill()
+        _worker.wait()
+        _worker = None
+
+
+def _read_exactly(stream, size: int, deadline: float) -> bytes:
+    chunks, left = [], size
+    fd = stream.fileno()
+    while left:
+        wait = deadline - time.monotonic()
+        if wait <= 0 or not select.select([fd], [], [], wait)[0]:
+            raise TimeoutError
+        chunk = os.read(fd, left)
+        if not chunk:
+            raise EOFError
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _ask(name: str, args: tuple, kwargs: dict):
+    global _worker
+    if _worker is None or _worker.poll() is not None:
+        _worker = _start()
+    request = json.dumps({"fn": name, "args": list(args), "kwargs": kwargs}).encode("utf-8")
+    _worker.stdin.write(struct.pack(">I", len(request)) + request)
+    _worker.stdin.flush()
+    deadline = time.monotonic() + DEADLINE_S
+    kind, size = struct.unpack(">cI", _read_exactly(_worker.stdout, 5, deadline))
+    payload = _read_exactly(_worker.stdout, size, deadline)
+    if kind == b"E":
+        raise RenderFailed(payload.decode("utf-8"))
+    return payload.decode("utf-8") if kind == b"S" else payload
 
 
 def _run(name: str, *args, **kwargs):
-    import vl_convert
+    with _LOCK:
+        for attempt in (1, 2):
+            try:
+                return _ask(name, args, kwargs)
+            except (TimeoutError, EOFError, BrokenPipeError, OSError) as problem:
+                _stop()  # stuck or gone: a fresh worker for the retry and for whoever comes next
+                if attempt == 2:
+                    raise RenderFailed(f"vl-convert did not answer ({type(problem).__name__})") from problem
 
-    return _RENDERER.submit(getattr(vl_convert, name), *args, **kwargs).result()
+
+def warm() -> None:
+    """Start the worker and its engine in the background, once per process, so a first click
+    does not wait for them."""
+    global _warming
+    if _warming is None:
+        _warming = threading.Thread(target=_warm_up, name="vl-convert-warm", daemon=True)
+        _warming.start()
+
+
+def _warm_up() -> None:
+    try:
+        _run("vegalite_to_svg", _TINY)
+    except RenderFailed:
+        pass  # the first real drawing tries again, and says so if it fails
+
+
+_TINY = json.dumps({"data": {"values": [{"a": 1}]}, "mark": "point"})
 
 
 def vegalite_to_png(spec: dict | str, scale: float = 2) -> bytes:

@@ -56,11 +56,10 @@ def test_the_chart_toolbar_and_the_multiselect_speak_the_language(app_url, lang)
         wait_for_app(page)
         png = page.get_by_role("button", name=i18n.t(lang, "common.download_png")).first
         expect(png).to_be_enabled()
-        # the image is drawn on the click (vl-convert starts its engine on the first one). Even on a
-        # settled page, the first click's download was lost once more (a full fresh-clone run on a
-        # machine loaded by other browser tests, 90 s waited, nothing in the server's log; cause
-        # not found). A person clicks again, and so does this test, once: a button that never
-        # gives a PNG still fails
+        # the image is drawn on the click, in the vl-convert worker process (charts/render.py).
+        # Twice, on a loaded machine, the first click's download never came (once 75 s, the button
+        # left disabled): the worker now has a deadline and is replaced past it, and a person who
+        # sees nothing clicks again, as this test does, once. A button that never gives a PNG fails
         assert first_png(page, png)[:8] == b"\x89PNG\r\n\x1a\n"
         # the organisation filter: no "Select all"; a search without a match in our words
         organisations = page.get_by_test_id("stMultiSelect").filter(has_text=i18n.t(lang, "filters.organisations"))
