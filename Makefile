@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint demo bench browser-deps clean
+.PHONY: run test lint demo bench browser-deps postgres-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,14 +29,30 @@ browser-deps:
 	  fi; \
 	fi
 
+# Debian's PostgreSQL for the DuckLake warehouse tests: the tests start a throwaway cluster of
+# their own on 127.0.0.1 (tests/postgres_support.py) and stop it when the session ends.
+postgres-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else \
+	    echo "The DuckLake tests need PostgreSQL: run 'sudo apt-get install postgresql'"; exit 1; \
+	  fi; \
+	fi
+
 run: $(VENV)/.app-installed
 	$(BIN)/python cli.py demo --if-empty
 	@echo "Kokemusmittari: http://127.0.0.1:$(PORT)"
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
 
-test: $(VENV)/.dev-installed browser-deps
+# the tests without a browser on both cores, then the browser tests alone (they wait on a
+# real Chromium and a real server, and a loaded machine only makes them slower); a cluster a
+# killed run left behind is stopped either way
+test: $(VENV)/.dev-installed browser-deps postgres-deps
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not browser" -n 2; status=$$?; \
+	if [ $$status -eq 0 ]; then $(BIN)/python -m pytest -m browser; status=$$?; fi; \
+	$(BIN)/python tests/postgres_support.py --stop-leftovers; exit $$status
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

@@ -71,7 +71,7 @@ def _open(args):
     if shared is not None:
         return contextlib.nullcontext(shared)
     from settings import load_settings
-    from warehouse import WarehouseBusy, open_warehouse
+    from warehouse import WarehouseBusy, open_warehouse, shown_location
     from warehouse.jobs import app_alive
 
     settings = load_settings(db=args.db)
@@ -83,8 +83,9 @@ def _open(args):
         if args.command not in NOT_VIA_APP and app_alive(settings.db):
             raise HeldByApp(settings.db) from error
         raise WarehouseInUse(
-            f"the warehouse {settings.db} is in use by another process, which did not let go of it within"
-            f" {settings.lock_timeout:g} s (lock_timeout); try again when that import or command has ended") from error
+            f"the warehouse {shown_location(settings.db)} is in use by another process, which did not let go of it"
+            f" within {settings.lock_timeout:g} s (lock_timeout); try again when that import or command has ended"
+        ) from error
 
 
 def _emit(args, document: dict, lines: list[str]) -> None:
@@ -362,14 +363,20 @@ def cmd_rollback(args) -> int:
 
 
 def cmd_rebuild(args) -> int:
-    from warehouse import Warehouse
+    from settings import load_settings
+    from warehouse import is_lake, open_warehouse, shown_location
+    from warehouse.backup import holds_data
     from warehouse.rebuild import rebuild_from_archive
 
-    if Path(args.to).exists():
+    if not is_lake(args.to) and Path(args.to).exists():
         raise UsageError(f"{args.to} exists: rebuild into a new file")
-    with _open(args) as source, Warehouse(args.to) as target:
+    target_settings = load_settings()
+    with _open(args) as source, open_warehouse(args.to, target_settings) as target:
+        if holds_data(target):
+            raise UsageError(f"{shown_location(args.to)} holds data: rebuild into a new or empty warehouse")
         counts = rebuild_from_archive(source, target)
-    _emit(args, counts, [f"rebuilt {args.to}: {counts['uploads']} uploads, {counts['rollbacks']} rollbacks"])
+    _emit(args, counts, [f"rebuilt {shown_location(args.to)}: {counts['uploads']} uploads,"
+                         f" {counts['rollbacks']} rollbacks"])
     return EXIT_OK
 
 
@@ -496,6 +503,7 @@ def cmd_backup(args) -> int:
 
 def cmd_restore(args) -> int:
     from settings import load_settings
+    from warehouse import shown_location
     from warehouse.backup import BackupError, restore
     from warehouse.jobs import app_alive
 
@@ -503,11 +511,12 @@ def cmd_restore(args) -> int:
     if app_alive(target):
         raise UsageError(f"the app serves {target}: stop it, restore, then start it again")
     try:
-        held = restore(Path(args.file), target)
+        held = restore(Path(args.file), target, load_settings(db=args.db))
     except BackupError as error:
         raise UsageError(str(error)) from error
-    _emit(args, {"ok": True, "warehouse": target, **held},
-          [f"restored {args.file} into {target} ({held['uploads']} uploads, {held['organisations']} organisations)"])
+    _emit(args, {"ok": True, "warehouse": shown_location(target), **held},
+          [f"restored {args.file} into {shown_location(target)} ({held['uploads']} uploads,"
+           f" {held['organisations']} organisations)"])
     return EXIT_OK
 
 
@@ -665,9 +674,9 @@ def _for_app(argv: list[str], args) -> list[str]:
     after_option = False
     for token in argv:
         name, equals, value = token.partition("=")
-        if equals and name in options:
+        if equals and name in options and not value.startswith("ducklake:"):
             token = f"{name}={os.path.abspath(value)}"
-        elif after_option or (token in paths and not token.startswith("-")):
+        elif (after_option and not token.startswith("ducklake:")) or (token in paths and not token.startswith("-")):
             token = os.path.abspath(token)
         after_option = token in options
         out.append(token)

@@ -42,7 +42,21 @@ class Settings:
     email_verified_claim: str = "email_verified"
     # whom a signed-in person without a role, or a visitor of an unconfigured server, should ask
     contact: str = ""
-    # seconds to wait for another process holding the embedded DuckDB file
+    # a DuckLake warehouse's data files (db = ducklake:postgres:…): a folder or s3://… (docs/deployment.md)
+    data_path: str = ""
+    # where DuckDB's extensions (ducklake, postgres, httpfs) are installed from their PyPI packages
+    extension_dir: str = ""
+    # object storage for a data_path of s3://… (S3 or an S3-compatible service): the access key
+    # (keep key and secret in secrets.toml), region, endpoint host[:port] (empty: Amazon's),
+    # url_style (path for most S3-compatible services) and whether to use TLS
+    storage_key_id: str = ""
+    storage_secret: str = ""
+    storage_region: str = ""
+    storage_endpoint: str = ""
+    storage_url_style: str = ""
+    storage_use_ssl: str = "true"
+    # seconds to wait for another process holding the embedded DuckDB file (or, on DuckLake,
+    # for other processes' writes)
     lock_timeout: float = 120.0
     # the board pack's branding (docs/board-pack.md): the network's name on the title slide
     # (empty: a neutral name in the pack's language), a PNG or SVG logo file (empty: the app's
@@ -54,6 +68,13 @@ class Settings:
     # gsheets_api sends Google's API hosts to a local stand-in instead (tests only)
     gsheets_service_account: str = ""
     gsheets_api: str = ""
+
+    def warehouse_options(self) -> dict:
+        """What opening a DuckLake warehouse needs besides its location (warehouse.Warehouse)."""
+        storage = {"key_id": self.storage_key_id, "secret": self.storage_secret, "region": self.storage_region,
+                   "endpoint": self.storage_endpoint, "url_style": self.storage_url_style,
+                   "use_ssl": self.storage_use_ssl.strip().lower() not in ("false", "0", "no")}
+        return {"data_path": self.data_path, "extension_dir": self.extension_dir or None, "storage": storage}
 
     @property
     def upload_limit_bytes(self) -> int:

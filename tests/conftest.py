@@ -69,3 +69,37 @@ def demo_board_url(tmp_path_factory):
 
     with demo_app(tmp_path_factory.mktemp("demo_board"), {"KOKEMUSMITTARI_VIEW_ROLE": "board"}) as url:
         yield url
+
+
+# ---- the two warehouses ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A throwaway PostgreSQL cluster for the DuckLake warehouse, stopped when the session ends."""
+    from postgres_support import postgres_cluster
+
+    with postgres_cluster() as server:
+        yield server
+
+
+@pytest.fixture(params=["embedded", "ducklake"])
+def make_warehouse(request):
+    """A function giving a new, empty warehouse of each kind in turn: the embedded DuckDB (in
+    memory) and a DuckLake catalog on the test PostgreSQL (a copy of one already migrated)."""
+    from warehouse import Warehouse
+
+    made = []
+
+    def make():
+        if request.param == "embedded":
+            warehouse = Warehouse(":memory:")
+        else:
+            server = request.getfixturevalue("postgres")
+            warehouse = server.warehouse()
+        made.append(warehouse)
+        return warehouse
+
+    yield make
+    for warehouse in made:
+        warehouse.close()

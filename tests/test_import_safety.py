@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from warehouse import Warehouse
+from warehouse import Warehouse, open_warehouse
 from warehouse.ledger import PAUSE_ENV, rollback_upload
 from warehouse.rebuild import rebuild_from_archive
 
@@ -31,7 +31,7 @@ def run_cli(*args: str, env: dict | None = None, **kwargs) -> subprocess.Popen:
 
 def snapshot(db: Path) -> dict:
     """Everything an import writes, as counts and sums, read in a fresh process-local connection."""
-    with Warehouse(str(db)) as wh:
+    with open_warehouse(str(db)) as wh:
         cur = wh.cursor()
         return {
             "uploads": cur.execute("select count(*) from uploads").fetchone()[0],
@@ -44,15 +44,39 @@ def snapshot(db: Path) -> dict:
         }
 
 
-@pytest.fixture
-def db(tmp_path):
-    path = tmp_path / "wh.duckdb"
+@pytest.fixture(params=["embedded", "ducklake"])
+def db(request, tmp_path, monkeypatch):
+    """The warehouse's location, of each kind: an embedded file, or a DuckLake catalog on the
+    test PostgreSQL (its data folder and extensions in the environment, which every `cli.py`
+    process the test starts inherits)."""
     from warehouse.organisations import add_organisation
 
-    with Warehouse(str(path)) as wh:
+    if request.param == "embedded":
+        location = tmp_path / "wh.duckdb"
+    else:
+        from postgres_support import extension_dir
+
+        server = request.getfixturevalue("postgres")
+        monkeypatch.setenv("KOKEMUSMITTARI_DATA_PATH", str(tmp_path / "lake_files"))
+        monkeypatch.setenv("KOKEMUSMITTARI_EXTENSION_DIR", extension_dir())
+        location = server.location(server.new_database(migrated=False))
+    with open_warehouse(str(location)) as wh:
         add_organisation(wh, "aurinko", "Aurinko ry", start_month=date(2025, 1, 1))
         add_organisation(wh, "kuu", "Kuu ry", start_month=date(2025, 1, 1))
-    return path
+    return location
+
+
+@pytest.fixture
+def new_location(request, db, tmp_path):
+    """Where a restore or rebuild goes: a new file, or a new DuckLake catalog on the same server
+    (an empty database, migrated by whoever opens it first)."""
+    def make(name: str):
+        if isinstance(db, Path):
+            return tmp_path / f"{name}.duckdb"
+        server = request.getfixturevalue("postgres")
+        return server.location(server.new_database(migrated=False))
+
+    return make
 
 
 def test_a_killed_import_leaves_the_warehouse_as_it_was(db, tmp_path):
@@ -94,13 +118,13 @@ def test_two_imports_at_once_both_land(db, tmp_path):
     assert state["by_month"] == {f"2025-{m:02d}": 10 + m + m for m in range(1, 7)}
 
 
-def test_rebuild_from_archive_gives_identical_figures(db, tmp_path):
+def test_rebuild_from_archive_gives_identical_figures(db, tmp_path, new_location):
     from queries.figures import compute_figures
     from queries.periods import parse_period
     from queries.scope import Scope
     from warehouse.imports import import_file
 
-    with Warehouse(str(db)) as wh:
+    with open_warehouse(str(db)) as wh:
         for name, org, rows in [
             ("a.csv", "aurinko", [("1/2025", "Muu", 3), ("2/2025", "Muu", 4)]),
             ("b.csv", "aurinko", [("2/2025", "Muu", 9)]),
@@ -113,7 +137,7 @@ def test_rebuild_from_archive_gives_identical_figures(db, tmp_path):
         rollback_upload(wh, outcome.stored.upload_id, actor="t")  # d.csv: kuu back to 2
         period, scope = parse_period("2025Q1"), Scope()
         original = compute_figures(wh, period, scope)
-        with Warehouse(str(tmp_path / "rebuilt.duckdb")) as target:
+        with open_warehouse(str(new_location("rebuilt"))) as target:
             counts = rebuild_from_archive(wh, target)
             rebuilt = compute_figures(target, period, scope)
     assert counts == {"uploads": 4, "rollbacks": 1}
@@ -121,7 +145,7 @@ def test_rebuild_from_archive_gives_identical_figures(db, tmp_path):
     assert original["activities"]["total"] == 3 + 9 + 2
 
 
-def test_a_rebuilt_warehouse_rebuilds_the_same_again(db, tmp_path):
+def test_a_rebuilt_warehouse_rebuilds_the_same_again(db, tmp_path, new_location):
     """Roll an upload back, send the same file again, then rebuild twice: the rollback keeps its
     original time, so the second rebuild does not replay it after the re-send."""
     from warehouse.imports import import_file
@@ -131,16 +155,16 @@ def test_a_rebuilt_warehouse_rebuilds_the_same_again(db, tmp_path):
     def january(wh) -> list:
         return wh.cursor().execute("select sum(count_activities)::int from activities").fetchall()
 
-    with Warehouse(str(db)) as wh:
+    with open_warehouse(str(db)) as wh:
         first = import_file(wh, "a.csv", data, org_code="aurinko", uploaded_by="t", source="cli")
         rollback_upload(wh, first.stored.upload_id, actor="t")
         again = import_file(wh, "a.csv", data, org_code="aurinko", uploaded_by="t", source="cli")
         assert not again.stored.unchanged
         assert january(wh) == [(10,)]
-        with Warehouse(str(tmp_path / "once.duckdb")) as once:
+        with open_warehouse(str(new_location("once"))) as once:
             rebuild_from_archive(wh, once)
             assert january(once) == [(10,)]
-            with Warehouse(str(tmp_path / "twice.duckdb")) as twice:
+            with open_warehouse(str(new_location("twice"))) as twice:
                 assert rebuild_from_archive(once, twice) == {"uploads": 2, "rollbacks": 1}
                 assert january(twice) == [(10,)]
 
@@ -195,7 +219,7 @@ def test_an_import_killed_at_twenty_random_points_is_all_or_nothing(db, tmp_path
     assert outcomes["before"] and outcomes["after"], outcomes
 
 
-def test_backup_restore_and_rebuild_reproduce_identical_figures(db, tmp_path):
+def test_backup_restore_and_rebuild_reproduce_identical_figures(db, tmp_path, new_location):
     import json
 
     from queries.figures import compute_figures
@@ -208,11 +232,11 @@ def test_backup_restore_and_rebuild_reproduce_identical_figures(db, tmp_path):
                             ("c.csv", "aurinko", [("2/2025", "Muu", 9)])]:
         done = run_cli("import", str(write_csv(tmp_path / name, rows)), "--org", org, "--db", str(db))
         assert done.wait(timeout=120) == 0, done.stderr.read()
-    with Warehouse(str(db)) as wh:
+    with open_warehouse(str(db)) as wh:
         rollback_upload(wh, 3, actor="t")       # c.csv withdrawn: aurinko's February back to 4
 
     def state(path: Path) -> tuple:
-        with Warehouse(str(path)) as wh:
+        with open_warehouse(str(path)) as wh:
             ledger = list_uploads(wh).to_json(orient="records", date_format="iso")
             events = wh.cursor().execute("select count(*) from audit_log").fetchone()[0]
             return compute_figures(wh, parse_period("2025Q1"), Scope()), ledger, events
@@ -224,11 +248,11 @@ def test_backup_restore_and_rebuild_reproduce_identical_figures(db, tmp_path):
     saved = run_cli("backup", "--out", str(backup), "--json", "--db", str(db))
     assert saved.wait(timeout=120) == 0, saved.stderr.read()
     assert json.loads(saved.stdout.read())["uploads"] == 3
-    restored = tmp_path / "restored.duckdb"
+    restored = new_location("restored")
     done = run_cli("restore", str(backup), "--db", str(restored))
     assert done.wait(timeout=120) == 0, done.stderr.read()
     assert state(restored) == original
-    rebuilt = tmp_path / "rebuilt.duckdb"
+    rebuilt = new_location("rebuilt")
     done = run_cli("rebuild", "--to", str(rebuilt), "--db", str(backup))
     assert done.wait(timeout=120) == 0, done.stderr.read()
     assert state(rebuilt)[0] == original[0]

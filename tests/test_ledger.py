@@ -7,7 +7,6 @@ import pytest
 
 from data_sources.problems import CheckedUpload, Problem
 from data_sources.vocabulary import SHEET_COLUMNS
-from warehouse import Warehouse
 from warehouse.ledger import (
     RollbackError,
     UploadRefused,
@@ -43,8 +42,8 @@ def totals_by_month(warehouse) -> dict[str, int]:
 
 
 @pytest.fixture
-def wh():
-    warehouse = Warehouse(":memory:")
+def wh(make_warehouse):
+    warehouse = make_warehouse()
     add_organisation(warehouse, "aurinko", "Aurinko ry", start_month=date(2025, 1, 1))
     add_organisation(warehouse, "kuu", "Kuu ry", start_month=date(2025, 1, 1))
     yield warehouse

@@ -5,7 +5,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from helpers_warehouse import add_org, insert_rows, new_warehouse
+from helpers_warehouse import add_org, insert_rows
 
 from queries import query_names, run_query
 from queries.periods import parse_period
@@ -36,8 +36,8 @@ def rows(frame: pd.DataFrame) -> list[dict]:
 
 
 @pytest.fixture
-def warehouse():
-    w = new_warehouse()
+def warehouse(make_warehouse):
+    w = make_warehouse()
     yield w
     w.close()
 
@@ -462,12 +462,27 @@ def _network(warehouse, codes):
                                                  "count_active": 2 if code == "org_a" else 3}], org_code=code)
 
 
-@pytest.mark.parametrize("name", query_names())
-def test_every_query_shows_only_the_scoped_organisation(name):
-    """org_b's view of the whole network equals the network that holds only org_b."""
-    whole, alone = new_warehouse(), new_warehouse()
+@pytest.fixture(scope="module", params=["embedded", "ducklake"])
+def two_networks(request):
+    """The network of org_a and org_b, and the one of org_b alone, on each warehouse (read only)."""
+    from warehouse import Warehouse
+
+    if request.param == "embedded":
+        whole, alone = Warehouse(":memory:"), Warehouse(":memory:")
+    else:
+        server = request.getfixturevalue("postgres")
+        whole, alone = server.warehouse(), server.warehouse()
     _network(whole, ("org_a", "org_b"))
     _network(alone, ("org_b",))
+    yield whole, alone
+    whole.close()
+    alone.close()
+
+
+@pytest.mark.parametrize("name", query_names())
+def test_every_query_shows_only_the_scoped_organisation(name, two_networks):
+    """org_b's view of the whole network equals the network that holds only org_b."""
+    whole, alone = two_networks
     scoped = run_query(whole, name, period=H1, scope=Scope(org_codes=("org_b",)))
     assert rows(scoped) == rows(run_query(alone, name, period=H1))
     assert rows(scoped) != rows(run_query(whole, name, period=H1)) or name == "white_spots_by_sector_municipality"

@@ -4,7 +4,7 @@ from queries/reporting_by_organisation_month.sql."""
 from datetime import datetime
 
 import pytest
-from helpers_warehouse import add_org, insert_rows, month, new_warehouse
+from helpers_warehouse import add_org, insert_rows, month
 
 from queries import run_query
 from queries.periods import parse_period
@@ -14,8 +14,8 @@ H1 = parse_period("2025H1")
 
 
 @pytest.fixture
-def warehouse():
-    w = new_warehouse()
+def warehouse(make_warehouse):
+    w = make_warehouse()
     yield w
     w.close()
 

@@ -80,8 +80,9 @@ def _warehouse(location: str) -> Warehouse:
     """The process's one warehouse; beside an embedded file, the job server that runs the
     commands other processes hand over while this one holds the file (warehouse/jobs.py)."""
     settings = get_settings()
-    warehouse = Warehouse(location, lock_timeout=min(settings.lock_timeout, APP_LOCK_WAIT))
-    if location != ":memory:":
+    warehouse = Warehouse(location, lock_timeout=min(settings.lock_timeout, APP_LOCK_WAIT),
+                          **settings.warehouse_options())
+    if location != ":memory:" and not warehouse.lake:
         import cli
         from warehouse.jobs import JobServer
 

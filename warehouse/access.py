@@ -81,17 +81,19 @@ def set_person(warehouse: Warehouse, email: str, role: str, org_code: str | None
     if not EMAIL.match(email):
         raise AccessError("bad_email", f"{email!r} is not an e-mail address")
     _check_role(role, org_code)
-    with warehouse.transaction() as cur:
+    def _change(cur):
         _check_org(cur, org_code)
         before = cur.execute("select role, org_code from people where email = ?", [email]).fetchone()
         if before is not None and before[0] == "leadership" and role != "leadership":
             _keep_one_leader(cur, email)
-        cur.execute(
-            "insert or replace into people (email, role, org_code, added_at, added_by) values (?, ?, ?, ?, ?)",
-            [email, role, org_code, now_utc(), actor])
+        cur.execute("delete from people where email = ?", [email])  # one row per person, on both warehouses
+        cur.execute("insert into people (email, role, org_code, added_at, added_by) values (?, ?, ?, ?, ?)",
+                    [email, role, org_code, now_utc(), actor])
         record_event(cur, actor, "person_changed" if before else "person_added", org_code=org_code,
                      details={"email": email, "role": role,
                               **({"before": {"role": before[0], "org_code": before[1]}} if before else {})})
+
+    warehouse.write(_change)
 
 
 def _keep_one_leader(cur, leaving: str) -> None:
@@ -103,7 +105,7 @@ def _keep_one_leader(cur, leaving: str) -> None:
 
 def remove_person(warehouse: Warehouse, email: str, *, actor: str) -> None:
     email = normalise_email(email)
-    with warehouse.transaction() as cur:
+    def _change(cur):
         before = cur.execute("select role, org_code from people where email = ?", [email]).fetchone()
         if before is None:
             raise AccessError("unknown_person", f"no person {email!r}", email=email)
@@ -112,6 +114,8 @@ def remove_person(warehouse: Warehouse, email: str, *, actor: str) -> None:
         cur.execute("delete from people where email = ?", [email])
         record_event(cur, actor, "person_removed", org_code=before[1],
                      details={"email": email, "role": before[0]})
+
+    warehouse.write(_change)
 
 
 def set_domain_rule(warehouse: Warehouse, domain: str, role: str, org_code: str | None = None, *,
@@ -124,25 +128,29 @@ def set_domain_rule(warehouse: Warehouse, domain: str, role: str, org_code: str 
         raise AccessError("public_domain", f"{domain} is a public mail service: add its people one by one",
                           domain=domain)
     _check_role(role, org_code, DOMAIN_ROLES)
-    with warehouse.transaction() as cur:
+    def _change(cur):
         _check_org(cur, org_code)
         before = cur.execute("select role, org_code from domain_rules where domain = ?", [domain]).fetchone()
-        cur.execute(
-            "insert or replace into domain_rules (domain, role, org_code, added_at, added_by) values (?, ?, ?, ?, ?)",
-            [domain, role, org_code, now_utc(), actor])
+        cur.execute("delete from domain_rules where domain = ?", [domain])  # one rule per domain
+        cur.execute("insert into domain_rules (domain, role, org_code, added_at, added_by) values (?, ?, ?, ?, ?)",
+                    [domain, role, org_code, now_utc(), actor])
         record_event(cur, actor, "domain_rule_changed" if before else "domain_rule_added", org_code=org_code,
                      details={"domain": domain, "role": role})
+
+    warehouse.write(_change)
 
 
 def remove_domain_rule(warehouse: Warehouse, domain: str, *, actor: str) -> None:
     domain = normalise_email(domain).lstrip("@")
-    with warehouse.transaction() as cur:
+    def _change(cur):
         before = cur.execute("select role, org_code from domain_rules where domain = ?", [domain]).fetchone()
         if before is None:
             raise AccessError("unknown_domain", f"no rule for {domain!r}", domain=domain)
         cur.execute("delete from domain_rules where domain = ?", [domain])
         record_event(cur, actor, "domain_rule_removed", org_code=before[1],
                      details={"domain": domain, "role": before[0]})
+
+    warehouse.write(_change)
 
 
 def access_for(warehouse: Warehouse, email: str | None) -> Access | None:
@@ -193,17 +201,21 @@ def record_sign_in(warehouse: Warehouse, email: str, *, issued_at: int | None, a
     """Once per sign-in (per ID token, by its `iat`), however many tabs and reruns see it;
     `action` "access_denied" for a signed-in person who has no role."""
     email = normalise_email(email)
-    with warehouse.transaction() as cur:
+    def _change(cur):
         if issued_at is not None and cur.execute(
                 "select 1 from audit_log where actor = ? and action = ?"
                 " and json_extract(details, '$.issued_at')::bigint = ?", [email, action, issued_at]).fetchone():
             return
         record_event(cur, email, action, details={"issued_at": issued_at})
 
+    warehouse.write(_change)
+
 
 def record_sign_out(warehouse: Warehouse, email: str) -> None:
-    with warehouse.transaction() as cur:
+    def _change(cur):
         record_event(cur, normalise_email(email), "signed_out")
+
+    warehouse.write(_change)
 
 
 def last_sign_out(warehouse: Warehouse, email: str):
@@ -225,8 +237,8 @@ def lock_months(warehouse: Warehouse, months: list[date], org_code: str | None =
     months = sorted({m.replace(day=1) for m in months})
     if not months:
         raise AccessError("no_months", "choose at least one month")
-    added = 0
-    with warehouse.transaction() as cur:
+    def _change(cur):
+        added = 0
         _check_org(cur, org_code)
         for month in months:
             if org_code is None:
@@ -243,7 +255,9 @@ def lock_months(warehouse: Warehouse, months: list[date], org_code: str | None =
             added += not found
         record_event(cur, actor, "months_locked", org_code=org_code,
                      details={"scope": org_code or NETWORK, "months": [f"{m:%Y-%m}" for m in months]})
-    return added
+        return added
+
+    return warehouse.write(_change)
 
 
 def unlock_months(warehouse: Warehouse, months: list[date], org_code: str | None = None, *, actor: str,
@@ -258,19 +272,23 @@ def unlock_months(warehouse: Warehouse, months: list[date], org_code: str | None
                           "correction without names, identity codes, e-mail addresses or phone numbers")
     if not months:
         raise AccessError("no_months", "choose at least one month")
-    with warehouse.transaction() as cur:
+    def _change(cur):
+        # counted, then deleted (DuckLake has no DELETE … RETURNING)
         if org_code is None:
-            removed = cur.execute("delete from locked_months where period_month = any(?) returning 1",
-                                  [months]).fetchall()
+            where, params = "from locked_months where period_month = any(?)", [months]
         else:
-            removed = cur.execute("delete from organisation_locked_months where org_code = ?"
-                                  " and period_month = any(?) returning 1", [org_code, months]).fetchall()
+            where, params = "from organisation_locked_months where org_code = ? and period_month = any(?)", \
+                [org_code, months]
+        removed = cur.execute(f"select count(*) {where}", params).fetchone()[0]
+        cur.execute(f"delete {where}", params)
         if not removed:
             raise AccessError("not_locked", "none of these months is locked")
         record_event(cur, actor, "months_unlocked", org_code=org_code,
                      details={"scope": org_code or NETWORK, "months": [f"{m:%Y-%m}" for m in months],
                               "reason": reason[:500]})
-    return len(removed)
+        return removed
+
+    return warehouse.write(_change)
 
 
 def _personal(text: str) -> bool:

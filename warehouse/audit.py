@@ -21,9 +21,10 @@ def now_utc() -> datetime:
 def record_event(cur, actor: str, action: str, *, org_code=None, upload_id=None,
                  file_name=None, details: dict | None = None) -> None:
     """Append one event, inside the caller's transaction so it lands with the change it records."""
+    # the next number, under the write turn (DuckLake has no sequences)
     cur.execute(
-        "insert into audit_log (event_at, actor, action, org_code, upload_id, file_name, details)"
-        " values (?, ?, ?, ?, ?, ?, ?)",
+        "insert into audit_log (event_id, event_at, actor, action, org_code, upload_id, file_name, details)"
+        " select coalesce(max(event_id), 0) + 1, ?, ?, ?, ?, ?, ?, ? from audit_log",
         [now_utc(), actor, action, org_code, upload_id, file_name, bounded_details(details)],
     )
 

@@ -64,7 +64,9 @@ def folder_is_safe(folder: Path) -> bool:
 
 def app_alive(location: str, now: float | None = None) -> bool:
     """True when an app process serves this warehouse file, has beaten lately, and its job
-    folder is safe (folder_is_safe)."""
+    folder is safe (folder_is_safe). Never for DuckLake: every process opens that itself."""
+    if location.startswith("ducklake:") or location == ":memory:":
+        return False
     folder = job_folder(location)
     if not folder_is_safe(folder):
         return False

@@ -243,7 +243,7 @@ def store_upload(
     (upload_id None: unchanged) runs in the same transaction (the sheet connection's record)."""
     if not checked.ok:
         raise UploadRefused(f"{checked.file_name}: {len(checked.errors)} problem(s)")
-    with warehouse.transaction() as cur:
+    def _change(cur):
         preview = _preview(cur, checked, org_code)
         # locked between the check and the confirm: nothing is stored, nothing half-applied
         locks = locked_keys(cur)
@@ -256,21 +256,26 @@ def store_upload(
             if after_store is not None:
                 after_store(cur, None)
             return StoreResult(preview.identical_upload_id, 0, 0, (), True)
-        upload_id = cur.execute("select nextval('upload_id_seq')").fetchone()[0]
-        uploaded_at = uploaded_at or now_utc()
+        # the next number, under the write turn (DuckLake has no sequences; the embedded file
+        # takes one writer at a time): unique on both warehouses
+        upload_id = cur.execute("select coalesce(max(upload_id), 0) + 1 from uploads").fetchone()[0]
+        stored_at = uploaded_at or now_utc()
         superseded = tuple(r.upload_id for r in preview.superseded)
         # the canonical copy only: the file's own bytes may carry what no one may keep
-        cur.execute(
-            "insert into archive_files (content_hash, file_name, size_bytes, content, archived_at,"
-            " content_format) values (?, ?, ?, ?, ?, ?) on conflict do nothing",
-            [checked.content_hash, checked.file_name, size_bytes, canonical_content(checked),
-             uploaded_at, ARCHIVE_FORMAT],
-        )
+        # one copy per content (the same file sent again, or for a month rolled back, shares it)
+        if not cur.execute("select count(*) from archive_files where content_hash = ?",
+                           [checked.content_hash]).fetchone()[0]:
+            cur.execute(
+                "insert into archive_files (content_hash, file_name, size_bytes, content, archived_at,"
+                " content_format) values (?, ?, ?, ?, ?, ?)",
+                [checked.content_hash, checked.file_name, size_bytes, canonical_content(checked),
+                 stored_at, ARCHIVE_FORMAT],
+            )
         cur.execute(
             "insert into uploads (upload_id, uploaded_at, uploaded_by, org_code, file_name,"
             " content_hash, file_type, source, rows_added, rows_replaced, supersedes, source_ref, source_revision)"
             " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [upload_id, uploaded_at, uploaded_by, org_code, checked.file_name,
+            [upload_id, stored_at, uploaded_by, org_code, checked.file_name,
              checked.content_hash, checked.file_type, source, preview.rows_added,
              preview.rows_replaced, list(superseded), source_ref, source_revision],
         )
@@ -283,8 +288,11 @@ def store_upload(
             "insert into upload_sheet_months (upload_id, org_code, sheet, period_month, count_rows)"
             " select ?, org_code, sheet, period_month, count_rows from changes", [upload_id],
         )
+        # the months' pointers move to this upload: one per organisation × sheet × month
+        cur.execute("delete from current_sheet_months c using changes n where c.org_code = n.org_code"
+                    " and c.sheet = n.sheet and c.period_month = n.period_month")
         cur.execute(
-            "insert or replace into current_sheet_months (org_code, sheet, period_month, upload_id)"
+            "insert into current_sheet_months (org_code, sheet, period_month, upload_id)"
             " select org_code, sheet, period_month, ? from changes", [upload_id],
         )
         cur.unregister("changes")
@@ -302,7 +310,9 @@ def store_upload(
         if after_store is not None:
             after_store(cur, upload_id)
         _pause_for_fault_test()
-    return StoreResult(upload_id, preview.rows_added, preview.rows_replaced, superseded, False)
+        return StoreResult(upload_id, preview.rows_added, preview.rows_replaced, superseded, False)
+
+    return warehouse.write(_change)
 
 
 def _insert_rows(cur, sheet: str, frame: pd.DataFrame, upload_id: int, org_code: str | None) -> None:
@@ -341,13 +351,15 @@ def record_refusal(warehouse: Warehouse, checked: CheckedUpload, *, uploaded_by:
     passed its check but was refused at the confirm (a month locked meanwhile)."""
     places = [{"code": p.code, "sheet": p.sheet if p.sheet in SHEET_TABLES else None, "row": p.row}
               for p in checked.errors[:MAX_LOGGED_PLACES]]
-    with warehouse.transaction() as cur:
+    def _change(cur):
         record_event(cur, uploaded_by, "upload_refused", org_code=org_code,
                      file_name=checked.file_name,
                      details={"source": source,
                               "codes": codes or sorted({p.code for p in checked.errors}),
                               "count_problems": len(checked.errors) or len(codes or ()),
                               "places": places})
+
+    warehouse.write(_change)
 
 
 class RollbackError(ValueError):
@@ -368,7 +380,7 @@ def rollback_upload(warehouse: Warehouse, upload_id: int, *, actor: str,
     """Withdraw an upload: each sheet-month it holds returns to the upload in force before it
     (the latest earlier upload covering it that is not rolled back), or to nothing. With
     `org_codes` (a member's own), only an upload sent for one of them and holding no other's rows."""
-    with warehouse.transaction() as cur:
+    def _change(cur):
         found = cur.execute(
             "select org_code, file_name, rolled_back_at from uploads where upload_id = ?", [upload_id]
         ).fetchone()
@@ -421,7 +433,9 @@ def rollback_upload(warehouse: Warehouse, upload_id: int, *, actor: str,
                          f"{c.org_code}/{c.sheet}/{c.period_month:%Y-%m}":
                              c.replaced.upload_id if c.replaced else None
                          for c in restored}})
-    return restored
+        return restored
+
+    return warehouse.write(_change)
 
 
 def list_uploads(warehouse: Warehouse, org_codes: list[str] | None = None) -> pd.DataFrame:

@@ -50,7 +50,15 @@ def add_organisation(
         taken = registry.resolve(text)
         if taken is not None:
             raise RegistryError(f"{text!r} already names organisation {taken!r}", "name_taken", text=text, org=taken)
-    with warehouse.transaction() as cur:
+    def _change(cur):
+        # again inside the write: another process may have added the same code or name meanwhile
+        # (the embedded file's keys would refuse it; DuckLake has none, so the check is the guard)
+        registry = _registry_in(cur)
+        for text in (code, name, *aliases):
+            taken = registry.resolve(text)
+            if taken is not None:
+                raise RegistryError(f"{text!r} already names organisation {taken!r}", "name_taken",
+                                    text=text, org=taken)
         cur.execute(
             "insert into organisations (org_code, org_name, start_month, municipality, is_demo)"
             " values (?, ?, ?, ?, ?)",
@@ -63,6 +71,8 @@ def add_organisation(
             )
         record_event(cur, actor, "org_added", org_code=code,
                      details={"name": name, "aliases": list(aliases), "start_month": str(start_month)})
+
+    warehouse.write(_change)
     return Organisation(code, name, start_month, municipality, aliases, is_demo)
 
 
@@ -96,16 +106,12 @@ def update_organisation(
     is what every stored row and upload points to); the same checks as a new one."""
     name, aliases, municipality = _checked_fields(name, aliases, municipality)
     start_month = start_month.replace(day=1)
-    with warehouse.transaction() as cur:
+    def _change(cur):
         before = cur.execute("select org_name, start_month, municipality, is_demo from organisations"
                              " where org_code = ?", [code]).fetchone()
         if before is None:
             raise RegistryError(f"no organisation {code!r}", "unknown_org", org=code)
-        names = dict(cur.execute("select org_code, org_name from organisations where org_code <> ?",
-                                 [code]).fetchall())
-        others = dict(cur.execute("select alias_key, org_code from organisation_aliases where org_code <> ?",
-                                  [code]).fetchall())
-        registry = Registry(names=names, aliases=others)
+        registry = _registry_in(cur, leaving_out=code)
         for text in (name, *aliases):
             taken = registry.resolve(text)
             if taken is not None:
@@ -122,7 +128,19 @@ def update_organisation(
                               "municipality": municipality,
                               "before": {"name": before[0], "start_month": str(before[1]),
                                          "municipality": before[2]}})
-    return Organisation(code, name, start_month, municipality, aliases, before[3])
+        return before[3]
+
+    is_demo = warehouse.write(_change)
+    return Organisation(code, name, start_month, municipality, aliases, is_demo)
+
+
+def _registry_in(cur, leaving_out: str | None = None) -> Registry:
+    """The registry as the transaction `cur` sees it (without organisation `leaving_out`)."""
+    names = dict(cur.execute("select org_code, org_name from organisations where org_code is distinct from ?",
+                             [leaving_out]).fetchall())
+    aliases = dict(cur.execute("select alias_key, org_code from organisation_aliases"
+                               " where org_code is distinct from ?", [leaving_out]).fetchall())
+    return Registry(names=names, aliases=aliases)
 
 
 def list_organisations(warehouse: Warehouse) -> list[Organisation]:

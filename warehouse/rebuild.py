@@ -22,7 +22,7 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
     Everything is read from one snapshot of `source` (the app may be taking uploads meanwhile)."""
     src = source.cursor()
     src.begin()
-    with target.transaction() as cur:
+    def _change(cur):
         # the privacy key too: a rebuild that drew new perturbations would show a second,
         # independent version of every perturbed count (docs/figures.md, "Privacy")
         cur.execute("delete from privacy_key")
@@ -31,6 +31,8 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
             cur.register("copied", rows)
             cur.execute(f"insert into {table} select * from copied")  # noqa: S608
             cur.unregister("copied")
+
+    target.write(_change)
     events = src.execute(
         "select uploaded_at as event_at, 'store' as kind, upload_id, uploaded_by as actor from uploads"
         " union all"
@@ -67,7 +69,7 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
         new_id[upload_id] = result.upload_id
         stored += 1
     # the locks last: the replay re-stores months that were locked after they arrived
-    with target.transaction() as cur:
+    def _change(cur):
         for table in ("locked_months", "organisation_locked_months", "sheet_connections"):
             rows = src.execute(f"select * from {table}").df()  # noqa: S608 — fixed table names
             if table == "sheet_connections":   # the upload a sheet last gave, by its new number
@@ -75,6 +77,8 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
             cur.register("copied", rows)
             cur.execute(f"insert into {table} select * from copied")  # noqa: S608
             cur.unregister("copied")
+
+    target.write(_change)
     src.rollback()      # the snapshot read, nothing written
     src.close()
     return {"uploads": stored, "rollbacks": rolled_back}

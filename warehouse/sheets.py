@@ -66,12 +66,14 @@ def connections(warehouse: Warehouse, org_code: str | None = None) -> list[Conne
 def connect_sheet(warehouse: Warehouse, org_code: str, content: SheetContent, *, actor: str) -> Connection:
     """Remember `content`'s sheet as the organisation's source (replacing one connected before)."""
     org_code = registered_code(warehouse, org_code)
-    with warehouse.transaction() as cur:
+    def _change(cur):
         cur.execute("delete from sheet_connections where org_code = ?", [org_code])
         cur.execute("insert into sheet_connections (org_code, sheet_key, title, connected_by, connected_at)"
                     " values (?, ?, ?, ?, ?)", [org_code, content.key, content.title, actor, now_utc()])
         record_event(cur, actor, "sheet_connected", org_code=org_code, file_name=content.title,
                      details={"sheet_key": content.key})
+
+    warehouse.write(_change)
     return connections(warehouse, org_code)[0]
 
 
