@@ -45,13 +45,14 @@ run: $(VENV)/.app-installed
 	@echo "Kokemusmittari: http://127.0.0.1:$(PORT)"
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.address 127.0.0.1
 
-# the tests without a browser on both cores, then the browser tests alone (they wait on a
-# real Chromium and a real server, and a loaded machine only makes them slower); a cluster a
-# killed run left behind is stopped either way
+# the tests without a browser on both cores, then the browser tests, two files at a time (each
+# file keeps its servers on one worker; they mostly wait on Chromium and a server, so two fit
+# beside each other where the CPU-bound tests would slow them); a cluster a killed run left
+# behind is stopped either way
 test: $(VENV)/.dev-installed browser-deps postgres-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not browser" -n 2; status=$$?; \
-	if [ $$status -eq 0 ]; then $(BIN)/python -m pytest -m browser; status=$$?; fi; \
+	if [ $$status -eq 0 ]; then $(BIN)/python -m pytest -m browser -n 2 --dist loadfile; status=$$?; fi; \
 	$(BIN)/python tests/postgres_support.py --stop-leftovers; exit $$status
 
 lint: $(VENV)/.dev-installed
@@ -63,6 +64,7 @@ demo: $(VENV)/.app-installed
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/board_pack.py
+	$(BIN)/python bench/national.py
 
 clean:
 	rm -rf $(VENV) data tests/artifacts

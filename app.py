@@ -7,7 +7,6 @@ import streamlit as st
 from streamlit.logger import get_logger
 
 import i18n
-from charts import render
 from queries.periods import default_period
 from queries.scope import Scope
 from ui import auth
@@ -28,7 +27,6 @@ lang = frame.render_language_picker()
 st.html(frame.widget_texts_style(lang))
 st.html(frame.accessibility_markup(lang), unsafe_allow_javascript=True)
 settings = frame.get_settings()
-render.warm()  # the chart-image engine starts beside the first page, not on the first download
 try:
     warehouse = frame.get_warehouse()
 except WarehouseBusy:  # an import or a backup holds the file a moment: said, and the next click retries

@@ -9,6 +9,7 @@ the maternity clinics, school health care and hospitals with their shares, and t
 protected counts carry the privacy legend; a screenshot of every page (board_<page>_<lang>.png)."""
 
 import re
+import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -92,6 +93,12 @@ def expect_named_charts(page, count: int) -> None:
         expect(chart).to_have_attribute("aria-label", re.compile(
             re.escape(f"{title}. {subtitle}.") + r" \S.{3,}\."))
         labels.append(chart.get_attribute("aria-label"))
+    # the tree follows the page a moment later (after a language switch, on a loaded machine,
+    # it still held the other language's names once): compared again until they agree, or 30 s
+    deadline = time.monotonic() + 30
+    while sorted(name for _, name in chart_names(page)) != sorted(labels) and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
+        labels = [charts.nth(index).get_attribute("aria-label") for index in range(count)]
     assert sorted(name for _, name in chart_names(page)) == sorted(labels)
     # the texts of the charts as drawn (after Streamlit's own chart theme): 4.5:1 on white
     drawn = charts.locator(", ".join(f".role-{part} text" for part in (

@@ -1,0 +1,342 @@
+"""National scale: a hundred organisations and ten years of history, measured on this machine.
+
+    python bench/national.py [--orgs 100] [--months 120] [--import-rows 100000] [--runs 5] [--json]
+
+What it builds and measures (every time next to a floor measured in the same run):
+
+- **import**: a Toiminta file of `--import-rows` rows, as xlsx and as CSV, imported through the
+  real path (warehouse.imports.import_file: reading, validation, the personal-data guard,
+  replace-by-month, ledger, archive) into a new warehouse — rows/s, next to the read floor of the
+  same file (python-calamine for the xlsx, DuckDB's read_csv for the CSV). The file limits
+  (max_rows, max_cells) are raised for this run only.
+- **pages**: the national network, written **straight into the tables** (one upload per
+  organisation; the demo generator's rows for ten years, copied to `--orgs` organisations and
+  thickened to about a million activity rows at the defaults), then each figures page run by
+  Streamlit's AppTest for leadership and for the board view: cold (the data caches emptied)
+  and warm (a rerun), median and p95 of `--runs` runs, next to the page's SQL floor — the same
+  queries the page ran, recorded and run again straight on the warehouse.
+- **naive_ratio_overview**: the naive pattern (read the tables into pandas on every rerun and
+  add up the Overview's headline figures there) against the project's path (compute_figures).
+- **figures_s** and **board_pack_s** (latest six months, .pptx, board view); **peak_rss_mb** of
+  this process.
+
+`--json` prints one document with these keys. `tests/test_bench_national.py` runs a small
+one in `make test`, so the command cannot rot; no test asserts a time.
+"""
+
+import argparse
+import io
+import json
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import redirect_stdout
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pandas as pd  # noqa: E402
+
+PAGES = ("overview", "activity", "attitudes", "demand", "completeness")
+ROLES = ("leadership", "board")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def timed(job) -> float:
+    start = time.perf_counter()
+    job()
+    return time.perf_counter() - start
+
+
+# ---- the national network, straight into the tables ---------------------------------------
+
+
+def build_network(location: str, orgs: int, months: int, today: date) -> dict:
+    """`orgs` organisations × `months` months of all four sheets; returns row counts."""
+    from demo.network import generate_network, last_complete_month
+    from warehouse import SHEET_TABLES, Warehouse
+    from warehouse.audit import bounded_details, now_utc
+
+    end = last_complete_month(today)
+    demo = generate_network(end, months=months)
+    demo_codes = sorted(demo)
+    # about a million activity rows at 100 × 120 (≈ 83 an organisation a month): each demo row
+    # stands for `thicken` rows
+    base_rows = sum(len(demo[c]["toiminta"]) for c in demo_codes) / len(demo_codes)
+    thicken = max(1, round(1_000_000 / (100 * 120) * months / max(1.0, base_rows)))
+    frames: dict[str, list[pd.DataFrame]] = {sheet: [] for sheet in SHEET_TABLES}
+    for number in range(orgs):
+        code, source = f"org{number:03d}", demo[demo_codes[number % len(demo_codes)]]
+        for sheet, frame in source.items():
+            copies = thicken if sheet == "toiminta" else 1
+            frame = pd.concat([frame] * copies, ignore_index=True) if copies > 1 else frame.copy()
+            frame["org_code"], frame["upload_id"] = code, number + 1
+            frame["source_row"] = range(2, len(frame) + 2)
+            frames[sheet].append(frame)
+    with Warehouse(location) as wh:
+        cur = wh.cursor()
+        start = min(pd.Timestamp(m) for m in frames["toiminta"][0]["activity_month"])
+        cur.register("codes", pd.DataFrame({"org_code": [f"org{n:03d}" for n in range(orgs)]}))
+        cur.execute("insert into organisations (org_code, org_name, start_month)"
+                    " select org_code, 'Järjestö ' || org_code, ? from codes", [start.date()])
+        counts = {}
+        for sheet, (table, month_column) in SHEET_TABLES.items():
+            rows = pd.concat(frames[sheet], ignore_index=True)
+            rows[month_column] = pd.to_datetime(rows[month_column])
+            cur.register("incoming", rows)
+            columns = ", ".join(c for c in rows.columns)
+            cur.execute(f"insert into {table} ({columns}) select {columns} from incoming")  # noqa: S608 — fixed names
+            cur.execute("insert into upload_sheet_months select upload_id, org_code, ?, "  # noqa: S608 — fixed names
+                        f" {month_column}, count(*) from incoming group by all", [sheet])
+            cur.execute("insert into current_sheet_months select org_code, ?, period_month, upload_id"
+                        " from upload_sheet_months where sheet = ?", [sheet, sheet])
+            cur.unregister("incoming")
+            counts[table] = len(rows)
+        now = now_utc()
+        cur.execute("insert into uploads select range + 1, ?, 'bench', 'org' || lpad(range::varchar, 3, '0'),"
+                    " 'national.xlsx', 'hash' || range, 'xlsx', 'cli', 0, 0, [], null, null, null, null"
+                    " from range(?)", [now, orgs])
+        cur.execute("insert into audit_log (event_id, event_at, actor, action, details)"
+                    " values (1, ?, 'bench', 'upload_stored', ?)", [now, bounded_details({"source": "bench"})])
+    return {**counts, "thicken": thicken}
+
+
+# ---- import --------------------------------------------------------------------------------
+
+
+def activity_file(rows: int, fmt: str) -> bytes:
+    """A Toiminta file of `rows` rows in the Finnish template layout."""
+    from data_sources.templates import cell_value, column_header, filled_workbook, template_columns
+    from demo.network import generate_network, last_complete_month
+
+    demo = generate_network(last_complete_month(date.today()), months=24)
+    sample = pd.concat([sheets["toiminta"] for sheets in demo.values()], ignore_index=True)
+    frame = pd.concat([sample] * (rows // len(sample) + 1), ignore_index=True).head(rows)
+    frame["org_code"] = None
+    if fmt == "xlsx":
+        return filled_workbook({"toiminta": frame}, "fi")
+    columns = template_columns("toiminta", with_org=False)
+    lines = [";".join(column_header("fi", "toiminta", c) for c in columns)]
+    for record in frame.to_dict("records"):
+        values = [cell_value("fi", c, record.get(c)) for c in columns]
+        lines.append(";".join("" if v is None or v == "" else
+                              (v.strftime("%-d.%-m.%Y") if hasattr(v, "strftime") else str(v)) for v in values))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def bench_import(rows: int, folder: Path) -> dict:
+    import duckdb
+    from python_calamine import CalamineWorkbook
+
+    from settings import load_settings
+    from warehouse import Warehouse
+    from warehouse.imports import import_file
+    from warehouse.organisations import add_organisation
+
+    cells = max(300_000, rows * 30)
+    settings = load_settings(max_rows=rows + 1000, max_cells=cells, max_sheet_cells=cells)
+    result = {}
+    for fmt in ("xlsx", "csv"):
+        data = activity_file(rows, fmt)
+        path = folder / f"national.{fmt}"
+        path.write_bytes(data)
+        with Warehouse(str(folder / f"import_{fmt}.duckdb")) as wh:
+            add_organisation(wh, "kansallinen", "Kansallinen ry", start_month=date(2000, 1, 1), actor="bench")
+
+            def run(wh=wh, data=data, fmt=fmt):
+                outcome = import_file(wh, f"national.{fmt}", data, org_code="kansallinen", uploaded_by="bench",
+                                      source="cli", settings=settings)
+                if outcome.stored is None:
+                    raise SystemExit(f"the {fmt} file was refused: {[p.code for p in outcome.checked.errors][:5]}")
+
+            took = timed(run)
+        if fmt == "xlsx":
+            floor = timed(lambda data=data: [CalamineWorkbook.from_filelike(io.BytesIO(data))
+                                             .get_sheet_by_name(name).to_python()
+                                             for name in CalamineWorkbook.from_filelike(io.BytesIO(data)).sheet_names])
+        else:
+            floor = timed(lambda path=path: duckdb.execute(
+                "select count(*) from read_csv(?, delim=';', header=true, all_varchar=true)", [str(path)]).fetchall())
+        result[fmt] = {"rows_per_s": rows / took, "floor_rows_per_s": rows / floor, "seconds": took}
+    return result
+
+
+# ---- pages -----------------------------------------------------------------------------------
+
+
+class Recorder:
+    """The queries a page runs, recorded so their SQL alone can be timed afterwards."""
+
+    def __init__(self):
+        import ui.data
+
+        self.calls: list[tuple] = []
+        self._module = ui.data
+        self._run_query, self._figures = ui.data.run_query, ui.data.compute_figures
+
+    def __enter__(self):
+        def run_query(warehouse, name, **kwargs):
+            self.calls.append(("query", name, kwargs))
+            return self._run_query(warehouse, name, **kwargs)
+
+        def compute_figures(warehouse, period, scope, **kwargs):
+            self.calls.append(("figures", period, scope, kwargs))
+            return self._figures(warehouse, period, scope, **kwargs)
+
+        self._module.run_query, self._module.compute_figures = run_query, compute_figures
+        return self
+
+    def __exit__(self, *exc):
+        self._module.run_query, self._module.compute_figures = self._run_query, self._figures
+
+    def replay(self, warehouse) -> float:
+        def job():
+            for call in self.calls:
+                if call[0] == "query":
+                    self._run_query(warehouse, call[1], **call[2])
+                else:
+                    self._figures(warehouse, call[1], call[2], **call[3])
+        return timed(job)
+
+
+def bench_pages(location: str, runs: int) -> dict:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from ui.context import get_warehouse
+
+    os.environ["KOKEMUSMITTARI_DB"] = location
+    results: dict = {}
+    for role in ROLES:
+        os.environ["KOKEMUSMITTARI_VIEW_ROLE"] = role
+        for page in PAGES:
+            cold, warm, floors = [], [], []
+            for _ in range(runs):
+                st.cache_data.clear()
+                at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+                at.switch_page(f"pages/{page}.py")
+                with Recorder() as recorder:
+                    cold.append(timed(at.run))
+                if at.exception:
+                    raise SystemExit(f"{page} as {role} failed: {at.exception[0].message}")
+                warm.append(timed(at.run))
+                floors.append(recorder.replay(get_warehouse()))
+            results.setdefault(page, {})[role] = {
+                "cold_ms": statistics.median(cold) * 1000, "cold_p95_ms": percentile(cold, 0.95) * 1000,
+                "warm_ms": statistics.median(warm) * 1000, "warm_p95_ms": percentile(warm, 0.95) * 1000,
+                "floor_ms": statistics.median(floors) * 1000,
+            }
+    return results
+
+
+# ---- the naive pattern, figures, board pack ------------------------------------------------
+
+
+def naive_overview(wh, period) -> dict:
+    """What a first dashboard does: every table into pandas, the rows in force and the
+    Overview's headline sums computed there, on every rerun."""
+    cur = wh.cursor()
+    pointers = cur.execute("select * from current_sheet_months").df()
+    out = {}
+    for sheet, table, month, value in (("toiminta", "activity_rows", "activity_month", "count_activities"),
+                                       ("asenteet", "attitude_rows", "answer_month", "count_respondents"),
+                                       ("kysynta", "demand_rows", "received_month", "count_sessions"),
+                                       ("kapasiteetti", "capacity_rows", "capacity_month", "count_active")):
+        rows = cur.execute(f"select * from {table}").df()  # noqa: S608 — fixed names
+        in_force = rows.merge(pointers[pointers["sheet"] == sheet],
+                              left_on=["upload_id", "org_code", month],
+                              right_on=["upload_id", "org_code", "period_month"])
+        chosen = in_force[(in_force[month] >= pd.Timestamp(period.from_month))
+                          & (in_force[month] <= pd.Timestamp(period.to_month))]
+        out[sheet] = chosen.groupby(chosen[month].dt.to_period("M"))[value].sum().to_dict()
+    return out
+
+
+def bench_figures_and_pack(location: str, runs: int, today: date) -> dict:
+    import streamlit as st
+
+    from boardpack import build_pack
+    from boardpack.deck import board_context
+    from queries.figures import compute_figures
+    from queries.periods import default_period
+    from queries.scope import Scope
+    from settings import load_settings
+    from warehouse import Warehouse
+
+    with Warehouse(location) as wh:
+        cur = wh.cursor()
+        last = cur.execute("select max(period_month) from current_sheet_months").fetchone()[0]
+        period = default_period(today, last)
+        project = statistics.median(timed(lambda: compute_figures(wh, period, Scope())) for _ in range(runs))
+        naive = statistics.median(timed(lambda: naive_overview(wh, period)) for _ in range(runs))
+        ctx = board_context(wh, load_settings(), period, "fi", today=today)
+        st.cache_data.clear()
+        pack = timed(lambda: build_pack(ctx, "pptx"))
+    return {"figures_s": project, "naive_overview_s": naive, "naive_ratio_overview": naive / project,
+            "board_pack_s": pack, "period": period.code}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orgs", type=int, default=100)
+    parser.add_argument("--months", type=int, default=120)
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5, help="runs of each page per role (median, p95)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    today = date.today()
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="kokemusmittari-national-") as folder, \
+            redirect_stdout(sys.stderr):    # whatever the app prints stays out of the JSON
+        location = str(Path(folder) / "national.duckdb")
+        network = build_network(location, args.orgs, args.months, today)
+        imports = bench_import(args.import_rows, Path(folder))
+        pages = bench_pages(location, args.runs)
+        rest = bench_figures_and_pack(location, max(1, args.runs), today)
+    document = {
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "date": today.isoformat()},
+        "scale": {"orgs": args.orgs, "months": args.months, **network},
+        "import_rows_per_s": {fmt: round(r["rows_per_s"]) for fmt, r in imports.items()},
+        "import_floor_rows_per_s": {fmt: round(r["floor_rows_per_s"]) for fmt, r in imports.items()},
+        "import_rows": args.import_rows,
+        "pages": {page: {role: {k: round(v, 1) for k, v in values.items()} for role, values in roles.items()}
+                  for page, roles in pages.items()},
+        "naive_ratio_overview": round(rest["naive_ratio_overview"], 2),
+        "figures_s": round(rest["figures_s"], 3),
+        "board_pack_s": round(rest["board_pack_s"], 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "total_s": round(time.perf_counter() - started, 1),
+    }
+    if args.json:
+        print(json.dumps(document, indent=2))
+        return 0
+    print(f"Kokemusmittari at national scale: {args.orgs} organisations × {args.months} months,"
+          f" {network['activity_rows']:,} activity rows ({os.cpu_count()} CPUs, {today})")
+    for fmt in ("xlsx", "csv"):
+        r = imports[fmt]
+        print(f"import {fmt:<4} {r['rows_per_s']:10,.0f} rows/s   read floor {r['floor_rows_per_s']:10,.0f} rows/s"
+              f"   ratio {r['floor_rows_per_s'] / r['rows_per_s']:5.1f}×   ({args.import_rows:,} rows)")
+    print(f"{'page':<13}{'role':<11}{'cold ms':>9}{'p95':>8}{'warm ms':>9}{'p95':>8}{'SQL floor':>11}"
+          f"{'warm/floor':>11}")
+    for page, roles in pages.items():
+        for role, v in roles.items():
+            print(f"{page:<13}{role:<11}{v['cold_ms']:9.0f}{v['cold_p95_ms']:8.0f}{v['warm_ms']:9.0f}"
+                  f"{v['warm_p95_ms']:8.0f}{v['floor_ms']:11.0f}{v['warm_ms'] / max(v['floor_ms'], 0.1):10.1f}×")
+    print(f"overview figures {rest['figures_s'] * 1000:.0f} ms; the naive pandas pattern"
+          f" {rest['naive_overview_s'] * 1000:.0f} ms: {rest['naive_ratio_overview']:.1f}× slower")
+    print(f"board pack (.pptx, {rest['period']}, board view) {rest['board_pack_s']:.1f} s;"
+          f" peak memory {document['peak_rss_mb']} MB; the whole run {document['total_s']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
