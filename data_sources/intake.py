@@ -32,10 +32,20 @@ def check_upload(file_name: str, data: bytes, *, registry: Registry, uploader_or
                       uploader_org=uploader_org, locked_months=locked_months, today=today, settings=settings)
 
 
-def check_read(name: str, content_hash: str, file_type: str, raw_sheets: list, read_problems: list,
-               texts: Callable[[], Iterable], *, registry: Registry, uploader_org: str | None = None,
-               locked_months: set = frozenset(), today: date | None = None,
-               settings: Settings | None = None) -> CheckedUpload:
+def check_read(*args, **kwargs) -> CheckedUpload:
+    """_check_read; the cell texts the value helpers cached for it are forgotten when it ends."""
+    from data_sources.values import clear_text_caches
+
+    try:
+        return _check_read(*args, **kwargs)
+    finally:
+        clear_text_caches()
+
+
+def _check_read(name: str, content_hash: str, file_type: str, raw_sheets: list, read_problems: list,
+                texts: Callable[[], Iterable], *, registry: Registry, uploader_org: str | None = None,
+                locked_months: set = frozenset(), today: date | None = None,
+                settings: Settings | None = None) -> CheckedUpload:
     """What a source read (a file's tabs, a Google Sheet's) checked against the data contract,
     registry and locks, its name, cells and `texts()` (the texts outside the cells, read once
     and only after validation) scanned for personal data; a source that could not be read

@@ -67,10 +67,21 @@ def cell_text(value) -> str:
     return re.sub(r"\s+", " ", str(value)).strip()
 
 
+_SPACE_TABLE = str.maketrans({c: " " for c in _SPACES})
+_DASH_TABLE = str.maketrans({c: "-" for c in _DASHES})
+_EN_DASH_TABLE = str.maketrans({c: "–" for c in _DASHES})
+_WHITESPACE = re.compile(r"\s+")
+# the text helpers below are pure functions of the cell's text, and a file repeats the same
+# few texts (codes, months, municipalities) on every row: each is worked out once per file.
+# The caches hold the file's texts, so intake empties them when the file's check ends
+# (clear_text_caches): nothing of an upload outlives its check in this process's memory
+_TEXT_CACHE = 1 << 16
+
+
+@functools.lru_cache(maxsize=_TEXT_CACHE)
 def _clean(text: str) -> str:
     """Unicode spaces to plain spaces, dashes to one en dash, single spaces, stripped."""
-    text = text.translate({ord(c): " " for c in _SPACES})
-    return re.sub(r"\s+", " ", text).strip()
+    return _WHITESPACE.sub(" ", text.translate(_SPACE_TABLE)).strip()
 
 
 # ---------------------------------------------------------------------------------- dates
@@ -133,7 +144,12 @@ def parse_date(value) -> date:
         raise CellError("bad_date", "date")
     if is_blank(value):
         raise CellError("bad_date", "date_blank")
-    text = _clean(str(value)).casefold().translate({ord(c): "–" for c in _DASHES})
+    return _parse_date_text(str(value))
+
+
+@functools.lru_cache(maxsize=_TEXT_CACHE)
+def _parse_date_text(value: str) -> date:
+    text = _clean(value).casefold().translate(_EN_DASH_TABLE)
     text = text.rstrip(".")
     if _QUARTER.search(text):
         raise CellError("bad_date", "quarter")
@@ -227,17 +243,25 @@ def _parse_number(value, *, marks_one: bool) -> float | None:
         raise CellError("bad_number", "number")
     if isinstance(value, time):   # 1:30 typed into an hours column
         return value.hour + value.minute / 60
-    text = _clean(str(value))
+    return _parse_number_text(str(value), marks_one)
+
+
+_UNIT = re.compile(r"(.*?\d)\s*(?:" + "|".join(_UNITS) + r")\.?")
+
+
+@functools.lru_cache(maxsize=_TEXT_CACHE)
+def _parse_number_text(value: str, marks_one: bool) -> float | None:
+    text = _clean(value)
     if not text:
         return None
-    text = text.translate({ord(c): "-" for c in _DASHES}).casefold()
+    text = text.translate(_DASH_TABLE).casefold()
     if text in _ZERO_MARKS:
         return 0.0
     if text in _CHECK_MARKS:
         if marks_one:
             return 1.0
         raise CellError("bad_number", "number")
-    unit = re.fullmatch(r"(.*?\d)\s*(?:" + "|".join(_UNITS) + r")\.?", text)
+    unit = _UNIT.fullmatch(text)
     if unit:
         text = unit[1]
     match = _NUMBER.fullmatch(text)
@@ -273,9 +297,13 @@ def parse_decimal(value) -> float | None:
 
 def normalise_code_text(text) -> str:
     """Lower case, `_` as a space, one kind of dash, single spaces, no trailing full stop."""
-    text = _clean(str(text)).casefold().replace("_", " ")
-    text = text.translate({ord(c): "-" for c in _DASHES})
-    return re.sub(r"\s+", " ", text).strip().rstrip(".").strip()
+    return _normalise_code_text(str(text))
+
+
+@functools.lru_cache(maxsize=_TEXT_CACHE)
+def _normalise_code_text(text: str) -> str:
+    text = _clean(text).casefold().replace("_", " ").translate(_DASH_TABLE)
+    return _WHITESPACE.sub(" ", text).strip().rstrip(".").strip()
 
 
 def _without_brackets(label: str) -> str:
@@ -391,8 +419,19 @@ def resolve_municipality(value) -> str | None:
     """The Finnish name of the municipality a cell names (Finnish or Swedish), else None."""
     if is_blank(value) or not isinstance(value, str):
         return None
+    return _resolve_municipality_text(value)
+
+
+@functools.lru_cache(maxsize=_TEXT_CACHE)
+def _resolve_municipality_text(value: str) -> str | None:
     key = _municipality_key(value)
     found = municipality_lookup().get(key)
     if found is None:   # `Åbo stad`, `Porvoon kaupunki` is out of reach, `Turku kaupunki` is not
         found = municipality_lookup().get(re.sub(r" (stad|kommun|kaupunki|kunta|city)$", "", key))
     return found
+
+
+def clear_text_caches() -> None:
+    """Forget every cell text the helpers above saw (called when a file's check ends)."""
+    for helper in (_clean, _parse_date_text, _parse_number_text, _normalise_code_text, _resolve_municipality_text):
+        helper.cache_clear()

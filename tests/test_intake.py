@@ -97,3 +97,21 @@ def test_file_level_problems_stop_the_check():
     assert not checked.ok
     assert checked.sheets == {}
     assert [p.code for p in checked.errors] in (["unsupported_type"], ["unreadable_file"])
+
+
+def test_no_cell_text_outlives_its_check_in_the_value_caches():
+    """The value helpers cache the texts of a file while it is checked (a file repeats its codes
+    and months on every row); a name in a cell must not stay in the process's memory after."""
+    from data_sources import values
+
+    data = ("Päivämäärä;Toimintamuoto;Lukumäärä;Kunta\n"
+            "3/2025;Muu;2;Maija Meikäläinen\n3/2025;Muu;3;Turku\n").encode()
+    check("toiminta.csv", data)
+    helpers = (values._clean, values._parse_date_text, values._parse_number_text,
+               values._normalise_code_text, values._resolve_municipality_text)
+    assert [helper.cache_info().currsize for helper in helpers] == [0] * len(helpers)
+    # and while a check runs they are used: the same text is worked out once
+    values.resolve_municipality("Turku")
+    values.resolve_municipality("Turku")
+    assert values._resolve_municipality_text.cache_info().hits >= 1
+    values.clear_text_caches()

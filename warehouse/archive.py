@@ -47,8 +47,7 @@ def canonical_content(checked: CheckedUpload) -> bytes:
             continue
         columns = list(SHEET_COLUMNS[sheet])
         sheets[sheet] = {"columns": columns,
-                         "rows": [[_plain(value) for value in row]
-                                  for row in frame.loc[:, columns].itertuples(index=False)]}
+                         "rows": [list(row) for row in zip(*(_plain_column(frame[c]) for c in columns), strict=True)]}
     document = {"format": FORMAT, "file_type": checked.file_type, "sheets": sheets}
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -85,6 +84,18 @@ def _check_values(file_name: str, sheet: str, frame: pd.DataFrame) -> None:
         strangers = {name for name in names if resolve_municipality(name) != name}
         if strangers:
             raise ArchiveError(f"{file_name}: {sheet}.municipality holds names off the official list")
+
+
+def _plain_column(series: pd.Series) -> list:
+    """A column of a checked frame as JSON values, as _plain gives them, a column at a time."""
+    kind = getattr(series.dtype, "kind", "O")
+    if kind in "iub" and not pd.api.types.is_extension_array_dtype(series):
+        return series.tolist()
+    if kind == "f" and not pd.api.types.is_extension_array_dtype(series):
+        return [None if value != value else value for value in series.tolist()]
+    if kind == "M":
+        return [None if text != text else text for text in series.dt.strftime("%Y-%m-%d")]
+    return [_plain(value) for value in series]
 
 
 def _plain(value):
