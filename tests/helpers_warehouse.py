@@ -73,3 +73,13 @@ def insert_rows(warehouse: Warehouse, sheet: str, rows: list[dict], org_code: st
                 [org, sheet, period_month, upload_id],
             )
     return upload_id
+
+
+def demo_file(directory):
+    """The demo network, loaded in this process into a new file `demo.duckdb` in `directory`."""
+    from demo.load import load_demo
+
+    path = directory / "demo.duckdb"
+    with Warehouse(str(path)) as wh:
+        load_demo(wh, date.today())
+    return path

@@ -5,12 +5,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from helpers_warehouse import demo_file
 from streamlit.testing.v1 import AppTest
 
 import i18n
 from data_sources.vocabulary import PROTECTED_ACTIVITY_GROUPS, PROTECTED_ACTIVITY_TYPES
-from demo.load import load_demo
-from warehouse import Warehouse
 
 APP = "../app.py"
 PAGES = {
@@ -32,10 +31,7 @@ OPENING = {
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("pages") / "demo.duckdb"
-    with Warehouse(str(path)) as wh:
-        load_demo(wh, date.today())
-    return path
+    return demo_file(tmp_path_factory.mktemp("pages"))
 
 
 def open_page(db, monkeypatch, page: str, lang: str, role: str = "leadership", **params) -> AppTest:

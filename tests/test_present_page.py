@@ -1,28 +1,23 @@
 """AppTests of the presentation page: slides one by one, and the board pack built and offered."""
 
 import io
-from datetime import date
 
 import pytest
+from helpers_warehouse import demo_file
 from pptx import Presentation
 from pypdf import PdfReader
 from streamlit.testing.v1 import AppTest
 
 import i18n
 from boardpack.deck import plain
-from demo.load import load_demo
 from ui.present import PRESENTING
-from warehouse import Warehouse
 
 APP = "../app.py"
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("present") / "demo.duckdb"
-    with Warehouse(str(path)) as wh:
-        load_demo(wh, date.today())
-    return path
+    return demo_file(tmp_path_factory.mktemp("present"))
 
 
 def open_present(db, monkeypatch, lang: str = "fi", role: str = "leadership", **env) -> AppTest:
