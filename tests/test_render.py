@@ -57,3 +57,19 @@ def test_a_worker_that_never_answers_ends_in_a_clear_failure(monkeypatch):
     monkeypatch.undo()
     render._stop()
     assert render.vegalite_to_svg(SPEC).startswith("<svg")
+
+
+def test_a_page_charts_picture_is_drawn_at_a_width_of_its_own():
+    """A page's chart fills its container; the downloaded picture has no container, and was
+    once drawn 300 px wide with its title and legend cut off."""
+    import altair as alt
+    import pandas as pd
+
+    from boardpack.pictures import png_size
+    from ui.widgets import PNG_PLOT_WIDTH, _chart_png
+
+    data = pd.DataFrame({"kuukausi": ["2026-06", "2026-07"], "n": [3, 5], "muoto": ["Kamratstödsträff", "Annat"]})
+    chart = alt.Chart(data).mark_bar().encode(x="kuukausi:N", y="n:Q", color="muoto:N").properties(
+        width="container", title="Verksamhet per verksamhetsform och månad")
+    width, _ = png_size(_chart_png(chart))
+    assert width >= 2 * PNG_PLOT_WIDTH

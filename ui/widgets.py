@@ -175,10 +175,19 @@ def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key
         _table_and_downloads(ctx, shown, key, file_stem or key, chart)
 
 
+# the plot's width in a downloaded picture: a page's charts fill their container, which an
+# offline renderer does not have (vl-convert then drew them 300 px wide, title and legend cut)
+PNG_PLOT_WIDTH = 800
+
+
 def _chart_png(chart: alt.Chart) -> bytes:
     from charts.render import vegalite_to_png
 
-    return vegalite_to_png(chart.to_json(), scale=2)
+    spec = chart.to_dict()
+    if spec.get("width") == "container":
+        spec["width"] = PNG_PLOT_WIDTH
+        spec["autosize"] = {"type": "pad"}
+    return vegalite_to_png(spec, scale=2)
 
 
 def _table_and_downloads(ctx: PageContext, table: pd.DataFrame, key: str, stem: str,
