@@ -421,14 +421,15 @@ def cmd_sheets_connect(args) -> int:
     from warehouse.sheets import apply_sheet, connect_sheet
 
     settings = load_settings(db=args.db)
-    try:
-        content = read_sheet(client_for(settings), sheet_key(args.address), settings)
-    except SheetError as error:
-        code, document, line = _sheet_failure(args, error, args.org, None)
-        print(line, file=_err())
-        _emit(args, {"ok": False, **document}, [])
-        return code
+    # the sheet is read once the warehouse is reached: while the app serves it, the app reads it
     with _open(args) as wh:
+        try:
+            content = read_sheet(client_for(settings), sheet_key(args.address), settings)
+        except SheetError as error:
+            code, document, line = _sheet_failure(args, error, args.org, None)
+            print(line, file=_err())
+            _emit(args, {"ok": False, **document}, [])
+            return code
         connection = connect_sheet(wh, args.org, content, actor=args.by)
         outcome = apply_sheet(wh, content, connection, uploaded_by=args.by, settings=settings)
     document = _sync_document(outcome)

@@ -14,7 +14,7 @@ from datetime import date, datetime
 import pandas as pd
 
 import i18n
-from i18n.formats import fmt_month
+from i18n.formats import fmt_month, local_date
 from queries.periods import Period, last_complete_month
 from queries.scope import Scope
 from queries.suppression import markers_as_text
@@ -26,10 +26,9 @@ from ui.views import SMALL_SAMPLE, ChartView
 from warehouse import Warehouse
 from warehouse.ledger import last_stored_at
 
+# the pack's language as its files declare it (pptx core properties, the PDF's /Lang)
+LANGUAGE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 NOTES_ROWS = 60  # the speaker notes' table stops here (a note is read on a laptop, not printed)
-# a section's slides carry the section's sentences on their first slide
-SECTION_TITLES = {"activity": "nav.activity", "attitudes": "nav.attitudes", "demand": "nav.demand",
-                  "completeness": "nav.completeness"}
 
 
 @dataclass(frozen=True)
@@ -186,7 +185,7 @@ def updated_text(ctx: PageContext) -> str:
     stored = last_stored_at(ctx.warehouse, ctx.scope.org_codes)
     if stored is None:
         return ctx.t("pack.never_updated")
-    return ctx.t("pack.updated", when=_day(stored, ctx.lang))
+    return ctx.t("pack.updated", when=_day(local_date(stored), ctx.lang))  # stored in UTC, said in Helsinki
 
 
 def build_slides(ctx: PageContext, network: str) -> list[Slide]:
@@ -213,7 +212,7 @@ def build_slides(ctx: PageContext, network: str) -> list[Slide]:
 def _day(day: date, lang: str) -> str:
     """4.12.2026 in Finnish and Swedish, 4 December 2026 in English."""
     if lang == "en":
-        return f"{day.day} {i18n.t(lang, f'month.{day.month}')} {day.year}"
+        return f"{day.day} {i18n.month_name(lang, day.month)} {day.year}"
     return f"{day.day}.{day.month}.{day.year}"
 
 

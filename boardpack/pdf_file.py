@@ -18,10 +18,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from boardpack import layout
-from boardpack.deck import Deck, Slide
+from boardpack.deck import LANGUAGE_TAGS, Deck, Slide
 from boardpack.pictures import png_size
-
-LANGUAGE_TAGS = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}
 
 
 def write_pdf(deck: Deck) -> bytes:

@@ -9,7 +9,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from boardpack import layout
-from boardpack.deck import Deck, Slide
+from boardpack.deck import LANGUAGE_TAGS, Deck, Slide
 from boardpack.pictures import png_size
 
 BLANK = 6  # the default template's empty layout
@@ -20,7 +20,7 @@ def write_pptx(deck: Deck) -> bytes:
     presentation.slide_width, presentation.slide_height = Emu(round(layout.WIDTH * 914400)), Inches(layout.HEIGHT)
     presentation.core_properties.title = deck.slides[0].sentences if deck.slides else ""
     presentation.core_properties.author = deck.network
-    presentation.core_properties.language = {"fi": "fi-FI", "sv": "sv-FI", "en": "en-GB"}[deck.lang]
+    presentation.core_properties.language = LANGUAGE_TAGS[deck.lang]
     for number, model in enumerate(deck.slides, start=1):
         slide = presentation.slides.add_slide(presentation.slide_layouts[BLANK])
         _accent_bar(slide, deck.accent)

@@ -224,11 +224,12 @@ def revision(client, key: str, sleep: Callable[[float], None] = time.sleep) -> R
 
 
 def read_sheet(client, key: str, settings: Settings | None = None,
-               sleep: Callable[[float], None] = time.sleep) -> SheetContent:
-    """Every tab's cells and notes, the title and the revision; SheetError when it cannot."""
+               sleep: Callable[[float], None] = time.sleep, found: Revision | None = None) -> SheetContent:
+    """Every tab's cells and notes, the title and the revision (`found`, when the caller has just
+    read it, before the cells); SheetError when it cannot."""
     settings = settings or load_settings()
     spreadsheet = _call(lambda: client.open_by_key(key), sleep)
-    found = revision(client, key, sleep)
+    found = found or revision(client, key, sleep)
     meta = _call(lambda: spreadsheet.fetch_sheet_metadata(
         params={"includeGridData": "true", "fields": _NOTE_FIELDS}), sleep)
     title = str(meta.get("properties", {}).get("title", ""))

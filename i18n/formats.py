@@ -84,9 +84,14 @@ def fmt_local_time(moment: datetime | None, lang: str) -> str:
     return f"{local.day}.{local.month}.{local.year} {clock} {local.tzname()}"
 
 
+def local_date(moment: datetime) -> date:
+    """The Helsinki date of a stored (naive UTC) time."""
+    return pd.Timestamp(moment).tz_localize("UTC").tz_convert(ZoneInfo(LOCAL_ZONE)).date()
+
+
 def fmt_local_date(moment: datetime | None) -> str:
     """The Helsinki date of a stored (naive UTC) time: '2.4.2025'."""
     if moment is None or pd.isna(moment):
         return ""
-    local = pd.Timestamp(moment).tz_localize("UTC").tz_convert(ZoneInfo(LOCAL_ZONE))
+    local = local_date(moment)
     return f"{local.day}.{local.month}.{local.year}"

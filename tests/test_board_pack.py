@@ -353,3 +353,24 @@ def test_branding_from_settings_and_one_organisations_pack(demo_db, tmp_path):
     assert str(accent.fill.fore_color.rgb) == "8A1538"
     assert next(s for s in first.shapes if s.name == "logo").image.blob == logo.read_bytes()
     assert not (tmp_path / "pack.pptx.part").exists()
+
+
+@pytest.mark.parametrize(("stored_utc", "shown"), [("2026-12-03 21:59", "3.12.2026"), ("2026-12-03 22:30", "4.12.2026"),
+                                                   ("2026-06-30 21:30", "1.7.2026")])
+def test_the_title_slide_dates_the_last_upload_as_helsinki_sees_it(stored_utc, shown, monkeypatch):
+    """Uploads are stored in UTC; a night-time upload in Helsinki (UTC+2, in summer +3) is that
+    day's, as the upload history shows it."""
+    from datetime import datetime
+
+    from boardpack import deck
+
+    monkeypatch.setattr(deck, "last_stored_at", lambda warehouse, org_codes: datetime.fromisoformat(stored_utc))
+
+    class Context:
+        lang, warehouse = "fi", None
+        scope = type("Scope", (), {"org_codes": None})()
+
+        def t(self, key, **params):
+            return i18n.t("fi", key, **params)
+
+    assert shown in deck.updated_text(Context())

@@ -248,3 +248,17 @@ def test_the_data_files_can_live_in_object_storage(postgres, tmp_path, monkeypat
         # (moto accepts any key, so a wrong key's refusal is not tested here)
     finally:
         server.stop()
+
+
+def test_a_password_in_the_location_is_never_shown(tmp_path, monkeypatch):
+    """DuckDB quotes the whole connection string when it cannot attach; the message the user
+    (and the --json document, and a log) gets has the password masked."""
+    from warehouse import shown_location
+
+    monkeypatch.setenv("KOKEMUSMITTARI_DATA_PATH", str(tmp_path / "files"))
+    location = "ducklake:postgres:dbname=nope host=127.0.0.1 port=1 user=x password=Salasana123"
+    done = subprocess.run([sys.executable, "cli.py", "orgs", "list", "--json", "--db", location],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "Connection refused" in done.stdout
+    assert "Salasana123" not in done.stdout + done.stderr
+    assert shown_location("postgresql://km:Salasana123@db.example.fi/km") == "postgresql://km:***@db.example.fi/km"

@@ -58,9 +58,13 @@ def _render_connected(ctx: PageContext, client, connection, account: str) -> Non
                         ctx.warehouse, client, connection, uploaded_by=ctx.actor, settings=ctx.settings)
                 except SheetError as error:
                     st.session_state[f"{key}_synced"] = error
+                except PeriodLocked:   # a month locked between the sync's check and its store
+                    st.session_state[f"{key}_synced"] = "locked"
             st.rerun()
         outcome = st.session_state.pop(f"{key}_synced", None)
-        if isinstance(outcome, SheetError):
+        if outcome == "locked":
+            st.error(ctx.t("upload.locked_meanwhile"), icon=":material/lock:")
+        elif isinstance(outcome, SheetError):
             st.error(outcome.message(ctx.lang, account=account), icon=":material/error:")
         elif outcome is not None and outcome.checked is None:
             st.info(ctx.t("gsheets.unchanged_revision"), icon=":material/check:")

@@ -50,8 +50,10 @@ def is_lake(location: str) -> bool:
 
 
 def shown_location(location: str) -> str:
-    """The location as messages show it: a DuckLake connection string without its password."""
-    return re.sub(r"(?i)(password\s*=\s*)\S+", r"\1***", location)
+    """The location (or a message quoting it) as messages show it: without a password, whether
+    written `password=…` or in a URI (`postgresql://user:…@host`)."""
+    location = re.sub(r"(?i)(password\s*=\s*)\S+", r"\1***", location)
+    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", location)
 
 
 class Warehouse:
@@ -223,6 +225,8 @@ def _bootstrap_lake(warehouse: "Warehouse") -> None:
             return
         except duckdb.Error as error:  # two processes creating the same tables: one wins, the other looks again
             cur.rollback()
+            if not (_is_conflict(error) or "already exists" in str(error).lower()):
+                raise
             if time.monotonic() > deadline:
                 raise WarehouseBusy("the new DuckLake warehouse could not be set up") from error
             time.sleep(0.05 + random.random() * 0.2)
@@ -340,7 +344,8 @@ def _connect_lake(location: str, data_path: str, extension_dir: Path, storage: d
                 raise WarehouseConfigError(
                     f"this DuckLake catalog keeps its data files elsewhere than {data_path}: set"
                     " KOKEMUSMITTARI_DATA_PATH to the folder it was made with") from error
-            raise
+            # DuckDB quotes the whole connection string, password and all, in its message
+            raise type(error)(shown_location(str(error))) from None
         con.execute(f"use {LAKE_CATALOG}")
     except BaseException:
         con.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 import duckdb
 
 from settings import Settings, load_settings
-from warehouse import Warehouse, _literal, is_lake, open_warehouse
+from warehouse import Warehouse, _literal, is_lake, open_warehouse, shown_location
 
 BACKUP_ALIAS = "kokemusmittari_backup"
 RESTORE_ALIAS = "kokemusmittari_restored"
@@ -52,9 +52,13 @@ def backup(warehouse: Warehouse, out: Path) -> dict:
         try:
             with warehouse.writers_held():
                 cur.begin()
-                for table in _tables(cur, name):
-                    cur.execute(f'create table {BACKUP_ALIAS}."{table}" as'  # noqa: S608 — the warehouse's own tables
-                                f' select * from "{name}"."{table}"')
+                try:
+                    for table in _tables(cur, name):
+                        cur.execute(f'create table {BACKUP_ALIAS}."{table}" as'  # noqa: S608 — the warehouse's own tables
+                                    f' select * from "{name}"."{table}"')
+                except BaseException:
+                    cur.rollback()   # else the detach below fails and hides why
+                    raise
                 cur.commit()
             held = counts(cur, BACKUP_ALIAS)      # what the copy holds, not what the warehouse holds by now
         finally:
@@ -84,10 +88,13 @@ def _is_empty_warehouse(location: str) -> bool:
         reference = _schema_tables()
         if tables - reference:
             return False
-        return all(con.execute(f"select count(*) from {t}").fetchone()[0] == 0  # noqa: S608 — fixed names
-                   for t in _IN_USE if t in tables)
+        return not _any_rows(con, [t for t in _IN_USE if t in tables])
     finally:
         con.close()
+
+
+def _any_rows(con, tables) -> bool:
+    return any(con.execute(f"select count(*) from {t}").fetchone()[0] for t in tables)  # noqa: S608 — fixed names
 
 
 def _schema_tables() -> set[str]:
@@ -103,8 +110,7 @@ def holds_data(warehouse: Warehouse) -> bool:
     """True when anyone has put anything in this (migrated) warehouse."""
     cur = warehouse.cursor()
     try:
-        return any(cur.execute(f"select count(*) from {t}").fetchone()[0]  # noqa: S608 — fixed names
-                   for t in _IN_USE)
+        return _any_rows(cur, _IN_USE)
     finally:
         cur.close()
 
@@ -131,7 +137,7 @@ def restore(backup_file: Path, target: str, settings: Settings | None = None) ->
     if version is None or not {"uploads", "organisations", "audit_log"} <= tables:
         raise BackupError(f"{backup_file} is not a Kokemusmittari backup")
     if is_lake(target):
-        _restore_into(backup_file, target, version, settings, into=target)
+        _restore_into(backup_file, target, version, settings)
     else:
         if Path(target).exists():
             if not _is_empty_warehouse(target):
@@ -143,7 +149,7 @@ def restore(backup_file: Path, target: str, settings: Settings | None = None) ->
         part = f"{target}.restoring"
         Path(part).unlink(missing_ok=True)
         Path(f"{part}.wal").unlink(missing_ok=True)
-        _restore_into(backup_file, part, version, settings, into=part)
+        _restore_into(backup_file, part, version, settings)
         os.replace(part, target)
     with open_warehouse(target, settings) as wh:     # the migrations the backup predates
         cur = wh.cursor()
@@ -152,10 +158,10 @@ def restore(backup_file: Path, target: str, settings: Settings | None = None) ->
     return held
 
 
-def _restore_into(backup_file: Path, location: str, version: int, settings: Settings, into: str) -> None:
+def _restore_into(backup_file: Path, location: str, version: int, settings: Settings) -> None:
     with Warehouse(location, lock_timeout=settings.lock_timeout, up_to=version, **settings.warehouse_options()) as wh:
         if holds_data(wh):
-            raise BackupError(f"{into} holds data: restore into a new or empty warehouse")
+            raise BackupError(f"{shown_location(location)} holds data: restore into a new or empty warehouse")
         cur = wh.cursor()
         cur.execute(f"attach {_literal(str(backup_file))} as {SOURCE_ALIAS} (read_only)")
         cur.close()

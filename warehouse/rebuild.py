@@ -22,6 +22,14 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
     Everything is read from one snapshot of `source` (the app may be taking uploads meanwhile)."""
     src = source.cursor()
     src.begin()
+    try:
+        return _replay(src, target)
+    finally:
+        src.rollback()      # the snapshot read, nothing written: ended however the replay ends
+        src.close()
+
+
+def _replay(src, target: Warehouse) -> dict:
     def _change(cur):
         # the privacy key too: a rebuild that drew new perturbations would show a second,
         # independent version of every perturbed count (docs/figures.md, "Privacy")
@@ -79,6 +87,4 @@ def rebuild_from_archive(source: Warehouse, target: Warehouse) -> dict:
             cur.unregister("copied")
 
     target.write(_change)
-    src.rollback()      # the snapshot read, nothing written
-    src.close()
     return {"uploads": stored, "rollbacks": rolled_back}

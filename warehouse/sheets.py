@@ -16,7 +16,7 @@ from settings import Settings, load_settings
 from warehouse import Warehouse
 from warehouse.audit import now_utc, record_event
 from warehouse.imports import _locks, registered_code
-from warehouse.ledger import StoreResult, UploadPreview, preview_upload, record_refusal, store_upload
+from warehouse.ledger import PeriodLocked, StoreResult, UploadPreview, preview_upload, record_refusal, store_upload
 from warehouse.organisations import load_registry
 
 SOURCE = "gsheets"
@@ -41,10 +41,6 @@ class SyncOutcome:
     revision: Revision
     checked: CheckedUpload | None = None     # None: the revision was the one last read
     stored: StoreResult | None = None
-
-    @property
-    def unchanged(self) -> bool:
-        return self.checked is None or (self.stored is not None and self.stored.unchanged)
 
     @property
     def ok(self) -> bool:
@@ -112,7 +108,7 @@ def sync_sheet(warehouse: Warehouse, client, connection: Connection, *, uploaded
     current = revision(client, connection.sheet_key)
     if not force and connection.last_version and current.version == connection.last_version:
         return SyncOutcome(connection, current)
-    return apply_sheet(warehouse, read_sheet(client, connection.sheet_key, settings), connection,
+    return apply_sheet(warehouse, read_sheet(client, connection.sheet_key, settings, found=current), connection,
                        uploaded_by=uploaded_by, settings=settings)
 
 
@@ -123,5 +119,10 @@ def apply_sheet(warehouse: Warehouse, content: SheetContent, connection: Connect
     if not checked.ok:
         record_refusal(warehouse, checked, uploaded_by=uploaded_by, org_code=connection.org_code, source=SOURCE)
         return SyncOutcome(connection, content.revision, checked)
-    stored = store_sheet(warehouse, content, checked, connection.org_code, uploaded_by=uploaded_by)
+    try:
+        stored = store_sheet(warehouse, content, checked, connection.org_code, uploaded_by=uploaded_by)
+    except PeriodLocked:   # locked between the check and the store: refused like a file at its confirm
+        record_refusal(warehouse, checked, uploaded_by=uploaded_by, org_code=connection.org_code, source=SOURCE,
+                       codes=["locked_period"])
+        raise
     return SyncOutcome(connection, content.revision, checked, stored)
