@@ -23,7 +23,6 @@ DEADLINE_S = 30.0
 _ROOT = Path(__file__).resolve().parent.parent
 _LOCK = threading.Lock()
 _worker: subprocess.Popen | None = None
-_warming: threading.Thread | None = None
 
 
 class RenderFailed(RuntimeError):
@@ -79,29 +78,10 @@ def _run(name: str, *args, **kwargs):
         for attempt in (1, 2):
             try:
                 return _ask(name, args, kwargs)
-            except (TimeoutError, EOFError, BrokenPipeError, OSError) as problem:
+            except (OSError, EOFError) as problem:  # a timeout and a broken pipe are OSErrors too
                 _stop()  # stuck or gone: a fresh worker for the retry and for whoever comes next
                 if attempt == 2:
                     raise RenderFailed(f"vl-convert did not answer ({type(problem).__name__})") from problem
-
-
-def warm() -> None:
-    """Start the worker and its engine in the background, once per process, so a first click
-    does not wait for them."""
-    global _warming
-    if _warming is None:
-        _warming = threading.Thread(target=_warm_up, name="vl-convert-warm", daemon=True)
-        _warming.start()
-
-
-def _warm_up() -> None:
-    try:
-        _run("vegalite_to_svg", _TINY)
-    except RenderFailed:
-        pass  # the first real drawing tries again, and says so if it fails
-
-
-_TINY = json.dumps({"data": {"values": [{"a": 1}]}, "mark": "point"})
 
 
 def vegalite_to_png(spec: dict | str, scale: float = 2) -> bytes:

@@ -64,7 +64,7 @@ def cell_text(value) -> str:
         return value.date().isoformat() if value.time() == time(0) else value.isoformat(" ")
     if isinstance(value, (date, time)):
         return value.isoformat()
-    return re.sub(r"\s+", " ", str(value)).strip()
+    return _WHITESPACE.sub(" ", str(value)).strip()
 
 
 _SPACE_TABLE = str.maketrans({c: " " for c in _SPACES})

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run as a script by make test
 
-from warehouse import Warehouse
+from warehouse import DEFAULT_EXTENSION_DIR, Warehouse
 
 TEMPLATE_DB = "kokemusmittari_template"
 
@@ -110,8 +110,8 @@ class PostgresServer:
 
 
 def extension_dir() -> str:
-    """One extension folder for the whole test run (each import_extension installs from the wheel)."""
-    return str(Path(__file__).resolve().parent.parent / "data" / "duckdb_extensions")
+    """One extension folder for the whole test run: the project's default."""
+    return str(DEFAULT_EXTENSION_DIR)
 
 
 def stop_leftovers() -> None:

@@ -5,7 +5,7 @@ Filter state lives in the URL query string so that a copied link reopens the sam
 """
 
 import runpy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from queries.scope import Scope
 from settings import Settings, load_settings
 from ui.auth import Viewer, sign_out
 from ui.safe_text import escape_markdown
-from warehouse import Warehouse
+from warehouse import Warehouse, open_warehouse
 
 ALL_ROLES = frozenset({"leadership", "member", "board"})
 UPLOAD_ROLES = frozenset({"leadership", "member"})
@@ -80,8 +80,7 @@ def _warehouse(location: str) -> Warehouse:
     """The process's one warehouse; beside an embedded file, the job server that runs the
     commands other processes hand over while this one holds the file (warehouse/jobs.py)."""
     settings = get_settings()
-    warehouse = Warehouse(location, lock_timeout=min(settings.lock_timeout, APP_LOCK_WAIT),
-                          **settings.warehouse_options())
+    warehouse = open_warehouse(location, replace(settings, lock_timeout=min(settings.lock_timeout, APP_LOCK_WAIT)))
     if location != ":memory:" and not warehouse.lake:
         import cli
         from warehouse.jobs import JobServer

@@ -45,20 +45,11 @@ def add_organisation(
         )
     name, aliases, municipality = _checked_fields(name, aliases, municipality)
     start_month = start_month.replace(day=1)
-    registry = load_registry(warehouse)
-    for text in (code, name, *aliases):
-        taken = registry.resolve(text)
-        if taken is not None:
-            raise RegistryError(f"{text!r} already names organisation {taken!r}", "name_taken", text=text, org=taken)
+
     def _change(cur):
-        # again inside the write: another process may have added the same code or name meanwhile
+        # inside the write: another process may add the same code or name at the same time
         # (the embedded file's keys would refuse it; DuckLake has none, so the check is the guard)
-        registry = _registry_in(cur)
-        for text in (code, name, *aliases):
-            taken = registry.resolve(text)
-            if taken is not None:
-                raise RegistryError(f"{text!r} already names organisation {taken!r}", "name_taken",
-                                    text=text, org=taken)
+        _refuse_taken(_registry_in(cur), (code, name, *aliases))
         cur.execute(
             "insert into organisations (org_code, org_name, start_month, municipality, is_demo)"
             " values (?, ?, ?, ?, ?)",
@@ -111,12 +102,7 @@ def update_organisation(
                              " where org_code = ?", [code]).fetchone()
         if before is None:
             raise RegistryError(f"no organisation {code!r}", "unknown_org", org=code)
-        registry = _registry_in(cur, leaving_out=code)
-        for text in (name, *aliases):
-            taken = registry.resolve(text)
-            if taken is not None:
-                raise RegistryError(f"{text!r} already names organisation {taken!r}", "name_taken",
-                                    text=text, org=taken)
+        _refuse_taken(_registry_in(cur, leaving_out=code), (name, *aliases))
         cur.execute("update organisations set org_name = ?, start_month = ?, municipality = ? where org_code = ?",
                     [name, start_month, municipality, code])
         cur.execute("delete from organisation_aliases where org_code = ?", [code])
@@ -132,6 +118,13 @@ def update_organisation(
 
     is_demo = warehouse.write(_change)
     return Organisation(code, name, start_month, municipality, aliases, is_demo)
+
+
+def _refuse_taken(registry: Registry, texts) -> None:
+    for text in texts:
+        taken = registry.resolve(text)
+        if taken is not None:
+            raise RegistryError(f"{text!r} already names organisation {taken!r}", "name_taken", text=text, org=taken)
 
 
 def _registry_in(cur, leaving_out: str | None = None) -> Registry:
@@ -161,7 +154,7 @@ def list_organisations(warehouse: Warehouse) -> list[Organisation]:
 def load_registry(warehouse: Warehouse) -> Registry:
     """The registry as plain data, for the checker (which never touches the database)."""
     cur = warehouse.cursor()
-    names = dict(cur.execute("select org_code, org_name from organisations").fetchall())
-    aliases = dict(cur.execute("select alias_key, org_code from organisation_aliases").fetchall())
-    cur.close()
-    return Registry(names=names, aliases=aliases)
+    try:
+        return _registry_in(cur)
+    finally:
+        cur.close()
