@@ -60,6 +60,7 @@ that is not well-formed XML is read roughly instead: its text between tags and i
 attribute values.
 """
 
+import functools
 import html
 import io
 import posixpath
@@ -206,6 +207,10 @@ class _Handler:
     collecting_ends: frozenset = frozenset()   # ends wanted only while collecting (a paragraph's)
     local_attributes = True
     uses_stack = False
+    # the elements without which this handler makes no text (None: any may make one); a part
+    # holding none of them is only checked to be well-formed, with no call into Python per element
+    needed: frozenset | None = None
+    fresh_after: str | None = None      # see _parse
 
     def __init__(self):
         self.out: list[FileText] = []
@@ -255,13 +260,58 @@ def _refuse_entities(*_args) -> None:
     raise UnsafeMarkup
 
 
-def _parse(chunks: Iterator[bytes], handler: _Handler, budget: _Budget) -> Iterator[FileText]:
-    """Feed an XML document to `handler`, yielding its FileTexts as they are made."""
+def _parser() -> expat.XMLParserType:
     parser = expat.ParserCreate()
     parser.buffer_text = True
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     parser.EntityDeclHandler = _refuse_entities
     parser.UnparsedEntityDeclHandler = _refuse_entities
+    return parser
+
+
+_NAME_ENDED = re.compile(rb"[\s/>]")
+
+
+@functools.lru_cache(maxsize=8)
+def _tag_of(names: frozenset, end: bool = False) -> re.Pattern:
+    """A start tag (or an end tag) of any of `names`, with or without a namespace prefix."""
+    alternatives = b"|".join(re.escape(name.encode()) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rb"<" + (rb"/" if end else b"") + rb"(?:[^\s<>/:!?]+:)?(?:" + alternatives + rb")[\s/>]")
+
+
+def _has_end_tag(window: bytes, name: str, end_tag: re.Pattern, stop: int) -> bool:
+    """Whether `end_tag` (of `name`) is in window[:stop]: the name is looked for as it is
+    (quick), and the tag only where it stands."""
+    literal, at = name.encode(), 0
+    while (at := window.find(literal, at, stop)) != -1:
+        opening = window.rfind(b"<", 0, at)
+        if opening != -1 and end_tag.match(window, opening, stop):
+            return True
+        at += 1
+    return False
+
+
+class _StartAgain(Exception):
+    """A part read quietly must be read again from its start with the handler: `counted`
+    chunks of it were counted against the budget already."""
+
+    def __init__(self, counted: int):
+        super().__init__(counted)
+        self.counted = counted
+
+
+def _parse(chunks: Iterator[bytes], handler: _Handler, budget: _Budget, counted: int = 0,
+           quiet: bool = False) -> Iterator[FileText]:
+    """Feed an XML document to `handler`, yielding its FileTexts as they are made; the first
+    `counted` chunks were counted against the budget already.
+
+    `quiet`: the parser checks the markup without calling into Python per element while
+    no element of `handler.needed` has started. When one starts, the handler takes over from
+    that chunk on if the element `handler.fresh_after` has ended before it (the handler holds
+    nothing of what came before it, as a sheet's handler holds nothing of its cells once
+    sheetData ends); else _StartAgain. A tag cut between two chunks is seen: each search
+    starts at the last "<" of the chunk before."""
+    parser = _parser()
 
     local_names: dict[str, str] = {}
     starts, ends, stack = handler.starts, handler.ends, handler.stack if handler.uses_stack else None
@@ -283,18 +333,43 @@ def _parse(chunks: Iterator[bytes], handler: _Handler, budget: _Budget) -> Itera
             handler.start(local, attrs)
 
     def end(name: str) -> None:
-        local = local_names[name]
+        local = local_name(name)   # its start may have been read quietly
         if ends is None or local in ends or (local in collecting_ends and handler._collecting is not None):
             handler.end(local)
         if stack is not None:
             stack.pop()
 
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    handler.parser = parser
-    handler.collecting = handler.collecting   # installs the character data handler, if any
-    for chunk in chunks:
-        budget.count(chunk.count(b"<"))
+    def take_over() -> None:
+        parser.StartElementHandler = start
+        parser.EndElementHandler = end
+        handler.parser = parser
+        handler.collecting = handler.collecting   # installs the character data handler, if any
+
+    quiet = quiet and handler.needed is not None and stack is None
+    if quiet:
+        needed, fresh_after = _tag_of(handler.needed), handler.fresh_after
+        ended_tag = _tag_of(frozenset({fresh_after}), end=True) if fresh_after else None
+        tail, ended = b"", False
+    else:
+        take_over()
+    for index, chunk in enumerate(chunks):
+        if index >= counted:
+            budget.count(chunk.count(b"<"))
+        if quiet:
+            window = tail + chunk
+            found = needed.search(window)
+            if ended_tag is not None and not ended:
+                ended = _has_end_tag(window, fresh_after, ended_tag, found.start() if found else len(window))
+            if found:
+                if not ended:
+                    raise _StartAgain(index + 1)
+                quiet = False
+                take_over()
+            else:
+                cut = chunk.rfind(b"<")
+                tail = chunk[cut:] if cut != -1 else window
+                if _NAME_ENDED.search(tail, 1):
+                    tail = b""   # that tag's name is whole, and was searched
         parser.Parse(chunk, False)
         yield from handler.out
         handler.out.clear()
@@ -314,7 +389,10 @@ def _read_part(archive: zipfile.ZipFile, part: str, handler: _Handler, budget: _
     """The FileTexts `handler` makes of a part; a part that is not well-formed XML is read
     roughly instead, its texts at `place`."""
     try:
-        yield from _parse(_chunks(archive, part), handler, budget)
+        try:
+            yield from _parse(_chunks(archive, part), handler, budget, quiet=True)
+        except _StartAgain as again:
+            yield from _parse(_chunks(archive, part), handler, budget, again.counted)
     except expat.ExpatError:
         yield from _rough_texts(_chunks(archive, part), budget, place=place, sheet=sheet,
                                 detail=part, free_text=free_text)
@@ -485,6 +563,8 @@ class _SheetHandler(_Handler):
     starts = _TEXTS | _SHEET_ATTRIBUTE_TEXTS | {"c", "hyperlink", "dataValidation"}
     ends = _TEXTS | {"sheetData", "dataValidation"}
     local_attributes = False
+    needed = starts - {"c"}
+    fresh_after = "sheetData"
 
     def __init__(self, sheet: str, targets: dict, part: str):
         super().__init__()

@@ -17,6 +17,7 @@ set aside before phone numbers are looked for, so that their digits are not read
 
 import datetime
 import functools
+import itertools
 import re
 from pathlib import Path
 
@@ -282,7 +283,14 @@ class PersonalDataGuard:
         recognised = recognised_headers or set()
         for sheet in sheets:
             header_row = _guess_header_row(sheet.rows)
+            # the header row and the recognised headers' rows are read cell by cell; in the
+            # others a cell's findings depend on its value alone, so each distinct value is
+            # looked at once, and only a row holding a value with findings is gone through
+            special = {row - 1 for name, row, _ in recognised if name == sheet.name} | {header_row}
+            flagged = self._flagged_values(row for index, row in enumerate(sheet.rows) if index not in special)
             for row_index, row in enumerate(sheet.rows):
+                if row_index not in special and flagged is not None and flagged.isdisjoint(row):
+                    continue
                 for col_index, cell in enumerate(row):
                     if cell is None:
                         continue
@@ -298,6 +306,20 @@ class PersonalDataGuard:
                             column=_column_name(sheet.rows, header_row, row_index, col_index),
                             value=mask_value(kind, text), params={"kind": PersonalKind(kind)},
                         ))
+
+    def _flagged_values(self, rows) -> set | None:
+        """The values of `rows` (not header rows) in which something is found; None when the
+        values cannot be told apart in a set. Equal values of different types (1, 1.0, True)
+        are one there, and their findings are the same: only a whole number of many digits is
+        ever found in a number."""
+        try:
+            values = set(itertools.chain.from_iterable(rows))
+        except TypeError:
+            return None
+        values.discard(None)
+        return {value for value in values
+                if (self._cell_findings(value, False, False) if isinstance(value, str)
+                    else _findings(value, is_recognised_header=True))}
 
     def _cell_findings(self, cell: str, is_recognised_header: bool, in_header_row: bool) -> list[tuple[str, str]]:
         """Like _findings, for a text cell, names and addresses included; a workbook repeats

@@ -109,7 +109,8 @@ class CheckedUpload:
         frame = self.sheets.get(sheet)
         if frame is None or frame.empty:
             return []
-        return sorted({pd.Timestamp(m).strftime("%Y-%m") for m in frame[MONTH_COLUMN[sheet]]})
+        months = pd.to_datetime(frame[MONTH_COLUMN[sheet]].drop_duplicates())
+        return sorted(set(months.dt.strftime("%Y-%m")))
 
     def summary(self, lang: str = "fi") -> dict:
         """The JSON document of `cli.py validate --json` (shared/spec/cli.md)."""

@@ -74,16 +74,15 @@ def _grid(sheet) -> list[list]:
         return []
     first_row, first_col = sheet.start
     rows = [[None] * (first_col + sheet.width) for _ in range(first_row)]
+    padding = [None] * first_col
     for values in sheet.to_python(skip_empty_area=True):
-        rows.append([None] * first_col + [_clean(value) for value in values])
+        rows.append(padding + _cleaned(values))
     return rows
 
 
-def _clean(value):
-    """A cell value with blanks (empty or only spaces) as None; everything else kept as read."""
-    if isinstance(value, str) and not value.strip():
-        return None
-    return value
+def _cleaned(values: list) -> list:
+    """The values with blanks (empty or only spaces) as None; everything else kept as read."""
+    return [None if isinstance(value, str) and not value.strip() else value for value in values]
 
 
 def read_csv(file_name: str, data: bytes, settings) -> RawSheet:
@@ -110,7 +109,7 @@ def read_csv(file_name: str, data: bytes, settings) -> RawSheet:
     for record in csv.reader(lines, delimiter=delimiter):
         lines.record_done()
         budget.reach(len(rows) + 1, len(record))
-        rows.append([_clean(cell) for cell in record])
+        rows.append(_cleaned(record))
     for row in rows:
         row.extend([None] * (budget.columns - len(row)))
     return RawSheet(name=name, rows=rows)

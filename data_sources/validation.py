@@ -25,6 +25,7 @@ kind for a month that an earlier tab already covers are refused with `bad_date` 
 `duplicate_month` (a copied, old or summary tab would otherwise be added in twice).
 """
 
+import operator
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -62,6 +63,14 @@ from data_sources.values import (
     resolve_code,
     resolve_municipality,
 )
+
+_FAILED = object()   # a value that reads with a problem (TabReader.probe)
+_ROW_RULES = {"kysynta", "kapasiteetti"}   # the sheets TabReader.check_row has rules for
+
+
+def _first_index(keys: list) -> dict:
+    """Each distinct key -> the index of its first occurrence in `keys`."""
+    return dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
 
 _TOTALS = re.compile(r"(yhteensä|yht|summa|totalt|total|sum)(\b|\.)", re.IGNORECASE)
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -173,6 +182,7 @@ class CheckContext:
 @dataclass
 class TabResult:
     records: list[dict] = field(default_factory=list)
+    block: dict[str, list] | None = None   # the records as columns instead (TabReader.read_quickly)
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     data_rows: int = 0
@@ -194,6 +204,8 @@ class TabReader:
                     self.unknown[index] = header.texts[index]
                     del self.positions[column]
         self.row_errors = 0
+        self.probing = False       # while a value is tried out (read_quickly): problems only noted
+        self.probe_failed = False
 
     # ------------------------------------------------------------------ problems
     def cover(self, org: str | None, month: date | None, row: int, column: str, value) -> None:
@@ -203,6 +215,9 @@ class TabReader:
 
     def error(self, code: str, row: int | None, column: str | None, value=None,
               hint: str | None = None, **hint_params) -> None:
+        if self.probing:
+            self.probe_failed = True
+            return
         self.row_errors += 1
         if not self.context.may_list("errors"):
             return
@@ -211,6 +226,9 @@ class TabReader:
             hint=hint, **hint_params))
 
     def warn(self, code: str, row: int | None, column: str | None, value=None) -> None:
+        if self.probing:
+            self.probe_failed = True
+            return
         if not self.context.may_list("warnings"):
             return
         self.result.warnings.append(make_problem(
@@ -242,27 +260,116 @@ class TabReader:
         if not rows:
             return self.result
         sheet_ok = self.check_columns()
+        if not self.header.is_wide:
+            self.read_quickly(rows, sheet_ok)
+            return self.result
         for row, cells in rows:
             self.row_errors = 0
-            records = self.read_wide_row(row, cells) if self.header.is_wide else [self.read_row(row, cells)]
+            records = self.read_wide_row(row, cells)
             if sheet_ok and not self.row_errors:
                 self.result.records.extend(records)
         return self.result
 
+    def read_quickly(self, rows: list[tuple[int, list]], sheet_ok: bool) -> None:
+        """The rows of a long tab, each distinct value of a column read once: a value that
+        reads without a problem gives its result to every row that holds it; a row holding a
+        value that does not is read again on its own (read_row), so its problems, their
+        order and their wording are exactly those of reading it row by row."""
+        month_column = vocabulary.MONTH_COLUMN[self.sheet]
+        uploader = self.context.uploader_org
+
+        grid = [cells for _, cells in rows]
+        shortest = min(map(len, grid))
+
+        def column(name: str) -> list:
+            position = self.positions.get(name)
+            if position is None:
+                return [None] * len(rows)
+            if position < shortest:
+                return list(map(operator.itemgetter(position), grid))
+            return [cells[position] if position < len(cells) else None for cells in grid]
+
+        org_values = column("org_code")
+        orgs = self.each_value(org_values, lambda value: self.read_org_of(None, value)) \
+            if "org_code" in self.positions else [uploader] * len(rows)
+        month_values = column(month_column)
+        if month_column in self.positions:
+            year_values = column(YEAR_COLUMN)
+            keys = list(zip(map(type, month_values), month_values, map(type, year_values), year_values, orgs))
+            read = {key: _FAILED if orgs[index] is _FAILED else self.probe(
+                self.read_month_of, None, month_values[index], year_values[index], orgs[index])
+                for key, index in _first_index(keys).items()}
+            months = list(map(read.__getitem__, keys))
+        else:
+            months = [None] * len(rows)
+        fields = []
+        for name, rule in FIELD_RULES[self.sheet].items():
+            if name not in self.positions:
+                fields.append([self.read_field_of(None, None, name, rule)] * len(rows))
+                continue
+            fields.append(self.each_value(column(name), lambda value, name=name, rule=rule:
+                                          self.read_field_of(None, value, name, rule)))
+        failed = set()
+        for values in (orgs, months, *fields):
+            if _FAILED in values:
+                failed.update(index for index, value in enumerate(values) if value is _FAILED)
+        names = ("source_row", "org_code", month_column, *FIELD_RULES[self.sheet])
+        month_text = self.column_text(month_column) if month_column in self.positions else None
+        table = zip((row for row, _ in rows), orgs, months, *fields)
+        if not failed and self.sheet not in _ROW_RULES:   # nothing more to check row by row
+            if sheet_ok:
+                self.result.block = dict(zip(names, map(list, (
+                    [row for row, _ in rows], orgs, months, *fields))))
+            if month_text is not None:
+                for (org, month), index in _first_index(list(zip(orgs, months))).items():
+                    self.cover(org, month, rows[index][0], month_text, month_values[index])
+            return
+        for index, values in enumerate(table):
+            row, cells = rows[index]
+            self.row_errors = 0
+            if index in failed:
+                record = self.read_row(row, cells)
+            else:
+                record = dict(zip(names, values))
+                if month_text is not None:
+                    self.cover(values[1], values[2], row, month_text, month_values[index])
+                self.check_row(row, cells, record)
+            if sheet_ok and not self.row_errors:
+                self.result.records.append(record)
+
+    def each_value(self, values: list, read) -> list:
+        """read(value) for each of `values`, each distinct value (and type: 1, 1.0 and True are
+        told apart) read once; _FAILED where reading it finds a problem."""
+        if set(map(type, values)) <= {str, type(None)}:
+            keys = values
+        else:
+            keys = list(zip(map(type, values), values))
+        results = {key: self.probe(read, values[index]) for key, index in _first_index(keys).items()}
+        return list(map(results.__getitem__, keys))
+
+    def probe(self, read, *args):
+        """What read(*args) gives, or _FAILED when it reports a problem (reported nowhere)."""
+        self.probing, self.probe_failed = True, False
+        try:
+            result = read(*args)
+        finally:
+            self.probing = False
+        return _FAILED if self.probe_failed else result
+
     def data_rows(self) -> list[tuple[int, list]]:
         """(spreadsheet row, cells) below the header, without empty and totals rows."""
-        used = set(self.positions.values()) | set(self.header.months)
+        used = sorted(set(self.positions.values()) | set(self.header.months))
         found = []
         for index in range(self.header.index + 1, len(self.raw.rows)):
             cells = self.raw.rows[index] or []
-            filled = [cell for cell in cells if not is_blank(cell)]
-            if not filled:
+            first = next((cell for cell in cells if cell is not None and not is_blank(cell)), None)
+            if first is None:
                 continue
-            if isinstance(filled[0], str) and _TOTALS.match(filled[0].strip()):
-                self.warn("totals_row_skipped", index + 1, None, filled[0].strip())
+            if isinstance(first, str) and _TOTALS.match(first.strip()):
+                self.warn("totals_row_skipped", index + 1, None, first.strip())
                 continue
             # a note written beside the table is not a row of data (the guard still reads it)
-            if all(is_blank(cells[p]) for p in used if p < len(cells)):
+            if not any(p < len(cells) and not is_blank(cells[p]) for p in used):
                 continue
             found.append((index + 1, cells))
         return found
@@ -381,10 +488,12 @@ class TabReader:
         return records
 
     def read_org(self, row: int, cells: list) -> str | None:
-        uploader = self.context.uploader_org
         if "org_code" not in self.positions:
-            return uploader
-        value = self.cell(cells, "org_code")
+            return self.context.uploader_org
+        return self.read_org_of(row, self.cell(cells, "org_code"))
+
+    def read_org_of(self, row: int | None, value) -> str | None:
+        uploader = self.context.uploader_org
         if is_blank(value) and uploader is not None:
             return uploader   # the uploader's own rows need not repeat its name
         column = self.column_text("org_code")
@@ -399,12 +508,14 @@ class TabReader:
         month_column = vocabulary.MONTH_COLUMN[self.sheet]
         if month_column not in self.positions:
             return None
-        value = self.cell(cells, month_column)
-        column = self.column_text(month_column)
+        return self.read_month_of(row, self.cell(cells, month_column), self.cell(cells, YEAR_COLUMN), org)
+
+    def read_month_of(self, row: int | None, value, year_value, org: str | None) -> date | None:
+        """The month of a long tab's month cell (and its Vuosi cell, when the tab has one)."""
+        column = self.column_text(vocabulary.MONTH_COLUMN[self.sheet])
         try:
             if YEAR_COLUMN in self.positions and not is_blank(value):
                 month, own_year = parse_month_of_year(value)
-                year_value = self.cell(cells, YEAR_COLUMN)
                 try:
                     year = own_year or parse_year(year_value)
                 except CellError as problem:
@@ -429,9 +540,11 @@ class TabReader:
         return True
 
     def read_field(self, row: int, cells: list, column: str, rule: FieldRule):
+        return self.read_field_of(row, self.cell(cells, column), column, rule)
+
+    def read_field_of(self, row: int | None, value, column: str, rule: FieldRule):
         if column not in self.positions:
             return rule.default if rule.kind != "count" or not rule.blank_is_one else 1
-        value = self.cell(cells, column)
         required = column in REQUIRED_COLUMNS[self.sheet]
         try:
             if rule.kind == "code":
@@ -495,13 +608,18 @@ def recognise_tab(raw: RawSheet) -> tuple[str, HeaderRow | None] | None:
     return (named, None) if named else None
 
 
-def _frame(sheet: str, records: list[dict]) -> pd.DataFrame:
-    """Canonical rows with the columns of vocabulary.SHEET_COLUMNS and their dtypes."""
+def _frame(sheet: str, parts: list[list[dict] | dict[str, list]]) -> pd.DataFrame:
+    """Canonical rows with the columns of vocabulary.SHEET_COLUMNS and their dtypes, from the
+    tabs' records (a list of records, or the same as columns)."""
     data = {}
     for column in vocabulary.SHEET_COLUMNS[sheet]:
-        values = [record.get(column) for record in records]
+        values = []
+        for part in parts:
+            values += part[column] if isinstance(part, dict) else [record.get(column) for record in part]
         if column == vocabulary.MONTH_COLUMN[sheet]:
-            data[column] = pd.Series(pd.to_datetime(values), dtype="datetime64[ns]")
+            # a few months, each made a Timestamp once
+            stamps = {month: pd.Timestamp(month) for month in set(values) if month is not None}
+            data[column] = pd.Series([stamps.get(month, pd.NaT) for month in values], dtype="datetime64[ns]")
         elif column in INT_COLUMNS:
             data[column] = pd.array(values, dtype="Int64")
         elif column in FLOAT_COLUMNS:
@@ -555,7 +673,8 @@ def validate_sheets(raw_sheets: list[RawSheet], *, registry: Registry, uploader_
     errors: list[Problem] = []
     warnings: list[Problem] = []
     header_cells: set[tuple[str, int, int]] = set()
-    records: dict[str, list[dict]] = {sheet: [] for sheet in vocabulary.SHEETS}
+    # per sheet kind, the tabs' records: a list of records, or columns (TabResult.block)
+    records: dict[str, list[list[dict] | dict[str, list]]] = {sheet: [] for sheet in vocabulary.SHEETS}
     # per sheet kind: (organisation, month) -> (position, name) of the first tab that covers it
     covered: dict[str, dict[tuple[str, date], tuple[int, str]]] = {sheet: {} for sheet in vocabulary.SHEETS}
     recognised = 0
@@ -581,7 +700,7 @@ def validate_sheets(raw_sheets: list[RawSheet], *, registry: Registry, uploader_
         errors += result.errors
         errors += _duplicate_months(sheet, (position, raw.name), result.months, covered[sheet])
         warnings += result.warnings
-        records[sheet] += result.records
+        records[sheet].append(result.block if result.block is not None else result.records)
         data_rows += result.data_rows
     if not recognised:
         errors.append(make_problem("no_known_sheet"))
@@ -591,7 +710,8 @@ def validate_sheets(raw_sheets: list[RawSheet], *, registry: Registry, uploader_
         errors.append(_left_out("more_errors", context.left_out["errors"]))
     if context.left_out["warnings"]:
         warnings.append(_left_out("more_warnings", context.left_out["warnings"]))
-    frames = {sheet: _frame(sheet, rows) for sheet, rows in records.items() if rows}
+    frames = {sheet: _frame(sheet, parts) for sheet, parts in records.items()
+              if any(len(part["source_row"] if isinstance(part, dict) else part) for part in parts)}
     return frames, errors, warnings, header_cells
 
 

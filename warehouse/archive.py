@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 from data_sources.problems import CheckedUpload
@@ -47,7 +48,8 @@ def canonical_content(checked: CheckedUpload) -> bytes:
             continue
         columns = list(SHEET_COLUMNS[sheet])
         sheets[sheet] = {"columns": columns,
-                         "rows": [list(row) for row in zip(*(_plain_column(frame[c]) for c in columns), strict=True)]}
+                         # tuples: json writes them as the lists they were
+                         "rows": list(zip(*(_plain_column(frame[c]) for c in columns), strict=True))}
     document = {"format": FORMAT, "file_type": checked.file_type, "sheets": sheets}
     return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -93,9 +95,17 @@ def _plain_column(series: pd.Series) -> list:
         return series.tolist()
     if kind == "f" and not pd.api.types.is_extension_array_dtype(series):
         return [None if value != value else value for value in series.tolist()]
-    if kind == "M":
-        return [None if text != text else text for text in series.dt.strftime("%Y-%m-%d")]
-    return [_plain(value) for value in series]
+    if kind == "M":   # a few months, each written once
+        codes, months = pd.factorize(series)
+        texts = np.array([*months.strftime("%Y-%m-%d"), None], dtype=object)
+        return texts[codes].tolist()   # NaT is code -1: the None at the end
+    if kind in "iuf" and pd.api.types.is_extension_array_dtype(series):   # Int64, Float64
+        values = series.to_numpy(dtype=object, na_value=None).tolist()
+        return [None if value != value else value for value in values] if kind == "f" else values
+    values = series.tolist()
+    if all(value is None or value.__class__ is str for value in values):
+        return values
+    return [_plain(value) for value in values]
 
 
 def _plain(value):
