@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+import numpy as np
 import pandas as pd
 
 import i18n
@@ -362,16 +363,20 @@ class TabReader:
         found = []
         for index in range(self.header.index + 1, len(self.raw.rows)):
             cells = self.raw.rows[index] or []
-            first = next((cell for cell in cells if cell is not None and not is_blank(cell)), None)
-            if first is None:
-                continue
+            for first in cells:
+                if first is not None and not is_blank(first):
+                    break
+            else:
+                continue   # an empty row
             if isinstance(first, str) and _TOTALS.match(first.strip()):
                 self.warn("totals_row_skipped", index + 1, None, first.strip())
                 continue
             # a note written beside the table is not a row of data (the guard still reads it)
-            if not any(p < len(cells) and not is_blank(cells[p]) for p in used):
-                continue
-            found.append((index + 1, cells))
+            width = len(cells)
+            for position in used:
+                if position < width and not is_blank(cells[position]):
+                    found.append((index + 1, cells))
+                    break
         return found
 
     def check_columns(self) -> bool:
@@ -617,9 +622,11 @@ def _frame(sheet: str, parts: list[list[dict] | dict[str, list]]) -> pd.DataFram
         for part in parts:
             values += part[column] if isinstance(part, dict) else [record.get(column) for record in part]
         if column == vocabulary.MONTH_COLUMN[sheet]:
-            # a few months, each made a Timestamp once
-            stamps = {month: pd.Timestamp(month) for month in set(values) if month is not None}
-            data[column] = pd.Series([stamps.get(month, pd.NaT) for month in values], dtype="datetime64[ns]")
+            # a few months, each made a Timestamp once, the column made of their nanoseconds
+            nanoseconds = {month: pd.NaT.value if month is None else pd.Timestamp(month).value
+                           for month in set(values)}
+            data[column] = pd.Series(np.array([nanoseconds[month] for month in values], dtype="int64")
+                                     .view("datetime64[ns]"))
         elif column in INT_COLUMNS:
             data[column] = pd.array(values, dtype="Int64")
         elif column in FLOAT_COLUMNS:

@@ -103,7 +103,7 @@ def _plain_column(series: pd.Series) -> list:
         values = series.to_numpy(dtype=object, na_value=None).tolist()
         return [None if value != value else value for value in values] if kind == "f" else values
     values = series.tolist()
-    if all(value is None or value.__class__ is str for value in values):
+    if set(map(type, values)) <= {str, type(None)}:
         return values
     return [_plain(value) for value in values]
 
