@@ -211,6 +211,7 @@ class _Handler:
     # holding none of them is only checked to be well-formed, with no call into Python per element
     needed: frozenset | None = None
     fresh_after: str | None = None      # see _parse
+    remembers: str | None = None
 
     def __init__(self):
         self.out: list[FileText] = []
@@ -270,25 +271,38 @@ def _parser() -> expat.XMLParserType:
 
 
 _NAME_ENDED = re.compile(rb"[\s/>]")
+_LONGEST_NAME = 4096     # a tag name longer than this (a prefix, really) is read with the handler
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=16)
 def _tag_of(names: frozenset, end: bool = False) -> re.Pattern:
-    """A start tag (or an end tag) of any of `names`, with or without a namespace prefix."""
+    """A start tag (or an end tag) of any of `names` as the handler sees them: the local name
+    after the last colon, whatever comes before it (`<f`, `<x:f`, `<:f`, `<a:b:f`)."""
     alternatives = b"|".join(re.escape(name.encode()) for name in sorted(names, key=len, reverse=True))
-    return re.compile(rb"<" + (rb"/" if end else b"") + rb"(?:[^\s<>/:!?]+:)?(?:" + alternatives + rb")[\s/>]")
+    return re.compile(rb"<" + (rb"/" if end else b"") + rb"(?:[^\s<>/!?]*:)?(?:" + alternatives + rb")[\s/>]")
 
 
-def _has_end_tag(window: bytes, name: str, end_tag: re.Pattern, stop: int) -> bool:
-    """Whether `end_tag` (of `name`) is in window[:stop]: the name is looked for as it is
-    (quick), and the tag only where it stands."""
-    literal, at = name.encode(), 0
-    while (at := window.find(literal, at, stop)) != -1:
+def _last_end_tag(window: bytes, name: str, stop: int) -> int:
+    """Where the last end tag of `name` (any prefix) in window[:stop] ends, else -1: the name is
+    looked for as it is (quick), and the tag only where it stands."""
+    end_tag, literal, at = _tag_of(frozenset({name}), end=True), name.encode(), stop
+    while (at := window.rfind(literal, 0, at)) != -1:
         opening = window.rfind(b"<", 0, at)
-        if opening != -1 and end_tag.match(window, opening, stop):
-            return True
-        at += 1
-    return False
+        found = end_tag.match(window, opening, stop) if opening != -1 else None
+        if found and found.end() == at + len(literal) + 1:   # this very name, then > or a space
+            return found.end()
+    return -1
+
+
+def _markup_start(window: bytes, first: bool) -> int:
+    """Where the markup of a part's first chunk starts: after a UTF-8 byte-order mark and the
+    XML declaration; -1 when the declaration does not end in it."""
+    start = len(_UTF8_BOM) if first and window.startswith(_UTF8_BOM) else 0
+    if first and window.startswith(b"<?xml", start):
+        end = window.find(b"?>", start)
+        return -1 if end == -1 else end + 2
+    return start
 
 
 class _StartAgain(Exception):
@@ -307,10 +321,12 @@ def _parse(chunks: Iterator[bytes], handler: _Handler, budget: _Budget, counted:
 
     `quiet`: the parser checks the markup without calling into Python per element while
     no element of `handler.needed` has started. When one starts, the handler takes over from
-    that chunk on if the element `handler.fresh_after` has ended before it (the handler holds
-    nothing of what came before it, as a sheet's handler holds nothing of its cells once
-    sheetData ends); else _StartAgain. A tag cut between two chunks is seen: each search
-    starts at the last "<" of the chunk before."""
+    that chunk on if it would hold nothing of what came before: no `handler.remembers` element
+    (a cell) has started since the last end of `handler.fresh_after` (sheetData), which the
+    bytes tell only while every "<" starts a tag (no comment, CDATA, processing instruction or
+    declaration so far). Else, and for a part in UTF-16 or with a tag name longer than
+    _LONGEST_NAME, _StartAgain: the part is read again from its start with the handler. A tag
+    cut between two chunks is seen: each search starts at the last "<" of the chunk before."""
     parser = _parser()
 
     local_names: dict[str, str] = {}
@@ -347,29 +363,43 @@ def _parse(chunks: Iterator[bytes], handler: _Handler, budget: _Budget, counted:
 
     quiet = quiet and handler.needed is not None and stack is None
     if quiet:
-        needed, fresh_after = _tag_of(handler.needed), handler.fresh_after
-        ended_tag = _tag_of(frozenset({fresh_after}), end=True) if fresh_after else None
-        tail, ended = b"", False
+        needed, fresh_after, remembered = _tag_of(handler.needed), handler.fresh_after, handler.remembers
+        remembered_start = _tag_of(frozenset({remembered})) if remembered else None
+        # holds_nothing: the handler, had it read the part so far, would hold nothing of it (no
+        # `remembers` element started since the last end of `fresh_after`); plain: no comment,
+        # CDATA, processing instruction or declaration so far, so every "<" starts a real tag
+        tail, holds_nothing, plain = b"", True, True
     else:
         take_over()
     for index, chunk in enumerate(chunks):
         if index >= counted:
             budget.count(chunk.count(b"<"))
         if quiet:
+            if b"\x00" in chunk:   # UTF-16: the tags are not the bytes searched for
+                raise _StartAgain(index + 1)
             window = tail + chunk
             found = needed.search(window)
-            if ended_tag is not None and not ended:
-                ended = _has_end_tag(window, fresh_after, ended_tag, found.start() if found else len(window))
+            stop = found.start() if found else len(window)
+            if plain:
+                markup = _markup_start(window, index == 0)
+                plain = markup != -1 and window.find(b"<!", markup, stop) == -1 \
+                    and window.find(b"<?", markup, stop) == -1
+            if plain and fresh_after is not None:
+                ended = _last_end_tag(window, fresh_after, stop)
+                if ended != -1 or holds_nothing:
+                    holds_nothing = remembered_start.search(window, max(ended, 0), stop) is None
             if found:
-                if not ended:
+                if not (plain and (fresh_after is None or holds_nothing)):
                     raise _StartAgain(index + 1)
                 quiet = False
                 take_over()
             else:
                 cut = chunk.rfind(b"<")
-                tail = chunk[cut:] if cut != -1 else window
+                tail = chunk[cut:] if cut != -1 else tail + chunk if tail else b""
                 if _NAME_ENDED.search(tail, 1):
                     tail = b""   # that tag's name is whole, and was searched
+                elif len(tail) > _LONGEST_NAME:
+                    raise _StartAgain(index + 1)
         parser.Parse(chunk, False)
         yield from handler.out
         handler.out.clear()
@@ -564,7 +594,7 @@ class _SheetHandler(_Handler):
     ends = _TEXTS | {"sheetData", "dataValidation"}
     local_attributes = False
     needed = starts - {"c"}
-    fresh_after = "sheetData"
+    fresh_after, remembers = "sheetData", "c"    # self.cell: set at a cell's start, cleared after sheetData
 
     def __init__(self, sheet: str, targets: dict, part: str):
         super().__init__()

@@ -25,6 +25,7 @@ kind for a month that an earlier tab already covers are refused with `bad_date` 
 `duplicate_month` (a copied, old or summary tab would otherwise be added in twice).
 """
 
+import math
 import operator
 import re
 from dataclasses import dataclass, field
@@ -67,6 +68,10 @@ from data_sources.values import (
 
 _FAILED = object()   # a value that reads with a problem (TabReader.probe)
 _ROW_RULES = {"kysynta", "kapasiteetti"}   # the sheets TabReader.check_row has rules for
+
+
+def _negative_zero(value) -> bool:
+    return value.__class__ is float and value == 0 and math.copysign(1.0, value) < 0
 
 
 def _first_index(keys: list) -> dict:
@@ -340,9 +345,12 @@ class TabReader:
 
     def each_value(self, values: list, read) -> list:
         """read(value) for each of `values`, each distinct value (and type: 1, 1.0 and True are
-        told apart) read once; _FAILED where reading it finds a problem."""
-        if set(map(type, values)) <= {str, type(None)}:
+        told apart, and so are 0.0 and -0.0) read once; _FAILED where reading it finds a problem."""
+        types = set(map(type, values))
+        if types <= {str, type(None)}:
             keys = values
+        elif float in types:   # -0.0 == 0.0, and a decimal keeps its sign
+            keys = list(zip(map(type, values), values, map(_negative_zero, values)))
         else:
             keys = list(zip(map(type, values), values))
         results = {key: self.probe(read, values[index]) for key, index in _first_index(keys).items()}

@@ -283,3 +283,92 @@ def test_a_formula_under_a_long_prefix_is_read(monkeypatch):
     found = [text for text in file_texts.file_texts("kirja.xlsx", out.getvalue(), "xlsx", SETTINGS)
              if text.place == "formula"]
     assert found and "maija@example.fi" in found[0].text and found[0].cell == "C2"
+
+
+# ---- what an attacker's review of the quiet reading found (each once let data through or lost its cell)
+
+SHEET_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def with_sheet_part(part: bytes) -> bytes:
+    """A workbook whose one worksheet part is `part`, as written."""
+    import zipfile
+    source = zipfile.ZipFile(io.BytesIO(workbook(rows=1)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            target.writestr(info, part if info.filename == "xl/worksheets/sheet1.xml" else content)
+    return out.getvalue()
+
+
+def sheet_part(body: bytes) -> bytes:
+    return b'<?xml version="1.0" encoding="UTF-8"?><worksheet ' + SHEET_NS + b">" + body + b"</worksheet>"
+
+
+PAD = b" " * 70_000     # more than a chunk between a cell's start and its formula
+ROW = b'<sheetData><row r="2"><c r="A2" t="inlineStr"><is><t>3/2025</t></is></c></row></sheetData>'
+ATTACKS = {
+    "leading colon": sheet_part(ROW + b'<hyperlinks><:hyperlink ref="A2" display="matti@example.fi"/></hyperlinks>'),
+    "two prefixes": sheet_part(ROW + b'<hyperlinks><a:b:hyperlink xmlns:a="u" ref="A2" tooltip="131052-308T"/>'
+                                     b"</hyperlinks>"),
+    "double colon footer": sheet_part(ROW + b"<headerFooter><a::oddFooter>Soita 040 1234567</a::oddFooter>"
+                                            b"</headerFooter>"),
+    "formula, two prefixes": sheet_part(b'<sheetData><row r="1"><c r="A1"><a:b:f xmlns:a="u">"131052-308T"</a:b:f>'
+                                        b"<v>1</v></c></row></sheetData>"),
+    "utf-16": ('<?xml version="1.0" encoding="UTF-16"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+               'spreadsheetml/2006/main"><sheetData/><headerFooter><oddHeader>Soita 040 1234567</oddHeader>'
+               "</headerFooter></worksheet>").encode("utf-16"),
+    "end of sheetData in a comment": sheet_part(b'<!--</sheetData>--><sheetData><row r="7"><c r="B7">' + PAD
+                                                + b'<f>"040 1234567"</f><v>1</v></c></row></sheetData>'),
+    "end of sheetData in CDATA": sheet_part(b'<sheetData><row r="7"><c r="B7"><is><t><![CDATA[</sheetData>]]></t>'
+                                            b"</is>" + PAD + b'<f>"040 1234567"</f></c></row></sheetData>'),
+    "another sheetData ends": sheet_part(b'<x:sheetData xmlns:x="u"></x:sheetData><sheetData><row r="7"><c r="B7">'
+                                         + PAD + b'<f>"040 1234567"</f><v>1</v></c></row></sheetData>'),
+    "a cell after sheetData": sheet_part(ROW + b'<c r="D9">' + PAD + b'<f>"040 1234567"</f></c>'),
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_what_the_attacker_hid_is_found_where_it_stands(monkeypatch, attack):
+    data = with_sheet_part(ATTACKS[attack])
+    quiet, plain = texts_of(data, True, monkeypatch), texts_of(data, False, monkeypatch)
+    assert quiet == plain
+    found = [text for text in quiet if any(mark in text.text for mark in ("@example.fi", "131052", "040 1234567"))]
+    assert found, attack
+    if b"<f>" in ATTACKS[attack]:
+        assert found[0].cell in ("B7", "D9")
+
+
+def test_a_long_run_of_letters_is_read_in_one_pass(monkeypatch):
+    """A cell of 16 MB of letters (no "<", no space) was searched again with every chunk."""
+    searched = []
+    original = file_texts._tag_of
+
+    def counting(names, end=False):
+        pattern = original(names, end)
+
+        class Counted:
+            def search(self, window, *args):
+                searched.append(len(window))
+                return pattern.search(window, *args)
+
+            def __getattr__(self, name):
+                return getattr(pattern, name)
+
+        return Counted()
+
+    monkeypatch.setattr(file_texts, "_tag_of", counting)
+    run = b"ab" * (4 << 20)
+    data = with_sheet_part(sheet_part(b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>' + run
+                                      + b"</t></is></c></row></sheetData>"))
+    list(file_texts.file_texts("kirja.xlsx", data, "xlsx", SETTINGS))
+    assert sum(searched) < 3 * len(run)
+
+
+def test_zero_and_minus_zero_are_stored_as_written(monkeypatch):
+    tab = RawSheet("Toiminta", [[header("toiminta", column) for column in ("activity_month", "activity_type", "hours")],
+                                ["3/2025", "koulutus", 0.0], ["3/2025", "koulutus", -0.0]])
+    frames, _, _, _ = compare(monkeypatch, [tab], uploader_org="esim", locked_months=set())
+    import math
+    assert [math.copysign(1, hours) for hours in frames["toiminta"]["hours"]] == [1, -1]
