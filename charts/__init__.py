@@ -5,6 +5,7 @@ Charts never query and never see a row below the aggregate; titles name period a
 
 import altair as alt
 import pandas as pd
+from altair.utils.schemapi import disable_debug_mode
 
 import i18n
 from i18n.formats import fmt_month, fmt_number, fmt_share, vega_locale
@@ -27,6 +28,21 @@ GRID_COLOUR = "#E6E6E6"
 FONT = "Source Sans Pro, Arial, sans-serif"
 # stacked parts are parted by a white line, so each touches the background, not a neighbour
 SEPARATOR = {"stroke": BACKGROUND, "strokeWidth": 1}
+
+
+# Altair checks every part of a chart against the Vega-Lite schema as it is made, and the whole
+# spec again when it is written out: a fifth of a page's rerun. The builders' specs are checked
+# whole in the tests (tests/test_charts.py: every chart's to_dict() validates); a page draws them
+# unchecked.
+disable_debug_mode()
+
+
+def unchecked(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart, written out (by Streamlit, by a PNG download) without the schema check."""
+    to_dict = chart.to_dict
+    # object.__setattr__: Altair's own __setattr__ would make it a property of the spec
+    object.__setattr__(chart, "to_dict", lambda *args, **kwargs: to_dict(*args, **{**kwargs, "validate": False}))
+    return chart
 
 
 def chart_data(frame: pd.DataFrame) -> pd.DataFrame:

@@ -25,7 +25,7 @@ def generated_text(locator) -> str:
     return locator.evaluate("e => getComputedStyle(e, '::after').content + '|' + getComputedStyle(e).fontSize")
 
 
-def first_png(page, button) -> bytes:
+def first_download(page, button) -> bytes:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     for attempt in (1, 2):
@@ -60,7 +60,10 @@ def test_the_chart_toolbar_and_the_multiselect_speak_the_language(app_url, lang)
         # Twice, on a loaded machine, the first click's download never came (once 75 s, the button
         # left disabled): the worker now has a deadline and is replaced past it, and a person who
         # sees nothing clicks again, as this test does, once. A button that never gives a PNG fails
-        assert first_png(page, png)[:8] == b"\x89PNG\r\n\x1a\n"
+        assert first_download(page, png)[:8] == b"\x89PNG\r\n\x1a\n"
+        # the table's own files are written on the click too (ui.widgets._table_and_downloads)
+        for label, start in (("common.download_csv", b"\xef\xbb\xbf"), ("common.download_xlsx", b"PK")):
+            assert first_download(page, page.get_by_role("button", name=i18n.t(lang, label)).first).startswith(start)
         # the organisation filter: no "Select all"; a search without a match in our words
         organisations = page.get_by_test_id("stMultiSelect").filter(has_text=i18n.t(lang, "filters.organisations"))
         organisations.locator("input").click()

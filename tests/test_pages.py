@@ -123,3 +123,20 @@ def test_demand_for_a_sector_that_sends_no_requests(demo_db, monkeypatch):
                                           Period=period.when_first("fi"))
     status_title = i18n.t("fi", "demand.status_title")
     assert i18n.t("fi", "common.chart_no_data", title=status_title) in [i.value for i in at.info]
+
+
+@pytest.mark.parametrize("role", ["leadership", "board"])
+@pytest.mark.parametrize("page", ["pages/overview.py", *PAGES])
+def test_every_chart_a_page_draws_unchecked_is_valid_vega_lite(demo_db, monkeypatch, page, role):
+    """A page draws its charts without Altair's schema check (charts.unchecked); here each one
+    drawn is written out again with the check."""
+    import ui.widgets
+
+    drawn, original = [], ui.widgets.unchecked
+    monkeypatch.setattr(ui.widgets, "unchecked", lambda chart: original(drawn.append(chart) or chart))
+    at = open_page(demo_db, monkeypatch, page, "fi", role)
+    assert not at.exception, [e.value for e in at.exception]
+    assert drawn and len(drawn) == charts_of(at)
+    for chart in drawn:
+        spec = type(chart).to_dict(chart)   # the class's own to_dict: validate=True
+        assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 import i18n
+from charts import unchecked
 from data_sources.values import municipality_label
 from i18n.formats import fmt_change, fmt_month, fmt_number, fmt_points, fmt_share
 from queries.suppression import is_hidden, markers_as_text
@@ -167,7 +168,7 @@ def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key
         # charts.themed gives every chart its title: the sentence names the chart it stands for
         st.info(ctx.t("common.chart_no_data", title=chart.title.text), icon=":material/info:")
         return
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(unchecked(chart), width="stretch")
     if protected:
         privacy_legend(ctx, _any_hidden(table))
     shown = table.drop(columns=[c for c in table.columns if c.endswith("_order")])
@@ -201,11 +202,25 @@ def _table_and_downloads(ctx: PageContext, table: pd.DataFrame, key: str, stem: 
                                mime="image/png", key=f"{key}_png", icon=":material/image:")
     else:
         left, right = st.columns(2)
-    left.download_button(ctx.t("common.download_xlsx"), to_xlsx_bytes(table), f"{stem}.xlsx",
+    # written once per table, not on every rerun (a page has up to six tables); not deferred to
+    # the click as the PNG is: a deferred download left its button disabled now and then in the
+    # browser tests, which a person would see as a broken button
+    left.download_button(ctx.t("common.download_xlsx"), _xlsx_of(table), f"{stem}.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          key=f"{key}_xlsx", icon=":material/download:")
-    right.download_button(ctx.t("common.download_csv"), to_csv_bytes(table, ctx.lang), f"{stem}.csv",
+    right.download_button(ctx.t("common.download_csv"), _csv_of(table, ctx.lang), f"{stem}.csv",
                           mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+
+
+# a table is hashed by its content: the same rows give the same file from the cache
+@st.cache_data(ttl=600, max_entries=256, show_spinner=False)
+def _xlsx_of(table: pd.DataFrame) -> bytes:
+    return to_xlsx_bytes(table)
+
+
+@st.cache_data(ttl=600, max_entries=256, show_spinner=False)
+def _csv_of(table: pd.DataFrame, lang: str) -> bytes:
+    return to_csv_bytes(table, lang)
 
 
 def reach_tiles(ctx: PageContext, figures: dict) -> None:
