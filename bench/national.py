@@ -178,37 +178,31 @@ def bench_import(rows: int, folder: Path) -> dict:
 
 
 class Recorder:
-    """The queries a page runs, recorded so their SQL alone can be timed afterwards."""
+    """The queries a page runs (its figures' too: they go through the same cached runner),
+    recorded so their SQL alone can be timed afterwards."""
 
     def __init__(self):
         import ui.data
 
         self.calls: list[tuple] = []
         self._module = ui.data
-        self._run_query, self._figures = ui.data.run_query, ui.data.compute_figures
+        self._run_query = ui.data.run_query
 
     def __enter__(self):
         def run_query(warehouse, name, **kwargs):
-            self.calls.append(("query", name, kwargs))
+            self.calls.append((name, kwargs))
             return self._run_query(warehouse, name, **kwargs)
 
-        def compute_figures(warehouse, period, scope, **kwargs):
-            self.calls.append(("figures", period, scope, kwargs))
-            return self._figures(warehouse, period, scope, **kwargs)
-
-        self._module.run_query, self._module.compute_figures = run_query, compute_figures
+        self._module.run_query = run_query
         return self
 
     def __exit__(self, *exc):
-        self._module.run_query, self._module.compute_figures = self._run_query, self._figures
+        self._module.run_query = self._run_query
 
     def replay(self, warehouse) -> float:
         def job():
-            for call in self.calls:
-                if call[0] == "query":
-                    self._run_query(warehouse, call[1], **call[2])
-                else:
-                    self._figures(warehouse, call[1], call[2], **call[3])
+            for name, kwargs in self.calls:
+                self._run_query(warehouse, name, **kwargs)
         return timed(job)
 
 

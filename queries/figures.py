@@ -39,9 +39,10 @@ def _month(value) -> str:
     return f"{value:%Y-%m}"
 
 
-def activity_figures(warehouse, period: Period, scope: Scope, comparison: Period | None = None) -> dict:
-    by_type = run_query(warehouse, "activities_by_type", period=period, scope=scope)
-    previous = run_query(warehouse, "activities_by_type", period=comparison or period.previous(), scope=scope)
+def activity_figures(warehouse, period: Period, scope: Scope, comparison: Period | None = None,
+                     query=run_query) -> dict:
+    by_type = query(warehouse, "activities_by_type", period=period, scope=scope)
+    previous = query(warehouse, "activities_by_type", period=comparison or period.previous(), scope=scope)
     groups = by_type.groupby("activity_group")["count_activities"].sum()
     total = _int(by_type["count_activities"].sum())
     previous_total = _int(previous["count_activities"].sum())
@@ -89,11 +90,12 @@ def _stage_counts(frame) -> dict:
     }
 
 
-def attitude_figures(warehouse, period: Period, scope: Scope, comparison: Period | None = None) -> dict:
-    current = _stage_counts(run_query(warehouse, "attitudes_by_stage", period=period, scope=scope))
-    previous = _stage_counts(run_query(warehouse, "attitudes_by_stage", period=comparison or period.previous(),
+def attitude_figures(warehouse, period: Period, scope: Scope, comparison: Period | None = None,
+                     query=run_query) -> dict:
+    current = _stage_counts(query(warehouse, "attitudes_by_stage", period=period, scope=scope))
+    previous = _stage_counts(query(warehouse, "attitudes_by_stage", period=comparison or period.previous(),
                                        scope=scope))
-    shift_rows = run_query(warehouse, "attitude_shift_by_group", period=period, scope=scope)
+    shift_rows = query(warehouse, "attitude_shift_by_group", period=period, scope=scope)
     shift_basis = None
     shift = None
     if not shift_rows.empty:
@@ -124,10 +126,10 @@ def _share_exact(numerator, denominator) -> float | None:
     return numerator / denominator if denominator else None
 
 
-def demand_figures(warehouse, period: Period, scope: Scope) -> dict:
-    by_sector = run_query(warehouse, "demand_by_sector", period=period, scope=scope)
-    by_status = run_query(warehouse, "demand_by_status", period=period, scope=scope)
-    open_old = run_query(warehouse, "demand_open_over_60_days", period=period, scope=scope)
+def demand_figures(warehouse, period: Period, scope: Scope, query=run_query) -> dict:
+    by_sector = query(warehouse, "demand_by_sector", period=period, scope=scope)
+    by_status = query(warehouse, "demand_by_status", period=period, scope=scope)
+    open_old = query(warehouse, "demand_open_over_60_days", period=period, scope=scope)
     requests = _int(by_sector["count_requests"].sum())
     decided = _int(by_sector["count_decided"].sum())
     unmet = _int(by_sector["count_unmet"].sum())
@@ -151,8 +153,8 @@ def demand_figures(warehouse, period: Period, scope: Scope) -> dict:
     }
 
 
-def completeness_figures(warehouse, period: Period, scope: Scope) -> dict:
-    frame = run_query(warehouse, "completeness_by_organisation", period=period, scope=scope)
+def completeness_figures(warehouse, period: Period, scope: Scope, query=run_query) -> dict:
+    frame = query(warehouse, "completeness_by_organisation", period=period, scope=scope)
     expected = _int(frame["count_expected_months"].sum())
     reported = _int(frame["count_reported_months"].sum())
     return {"expected": expected, "reported": reported, "rate": _share(reported, expected)}
@@ -172,20 +174,22 @@ def comparison_coverage(current: dict, previous: dict) -> dict:
 
 
 def compute_figures(warehouse, period: Period, scope: Scope, threshold: int | None = None,
-                    comparison: Period | None = None) -> dict:
+                    comparison: Period | None = None, query=run_query) -> dict:
     """The figures --json document for `period` and `scope`; unless scope.exact, computed from
     perturbed rows with small protected counts hidden (queries.suppression). The comparison period
-    is the one of equal length just before, unless another is given (a year earlier)."""
+    is the one of equal length just before, unless another is given (a year earlier). `query`
+    runs each named query (run_query's arguments): the pages' cached one shares the queries two
+    periods' figures have in common."""
     comparison = comparison or period.previous()
-    completeness = completeness_figures(warehouse, period, scope)
-    coverage = comparison_coverage(completeness, completeness_figures(warehouse, comparison, scope))
+    completeness = completeness_figures(warehouse, period, scope, query)
+    coverage = comparison_coverage(completeness, completeness_figures(warehouse, comparison, scope, query))
     figures = {
         "period": {"from": _month(period.from_month), "to": _month(period.to_month)},
         "comparison_period": {"from": _month(comparison.from_month), "to": _month(comparison.to_month),
                               **coverage},
-        "activities": activity_figures(warehouse, period, scope, comparison),
-        "attitudes": attitude_figures(warehouse, period, scope, comparison),
-        "demand": demand_figures(warehouse, period, scope),
+        "activities": activity_figures(warehouse, period, scope, comparison, query),
+        "attitudes": attitude_figures(warehouse, period, scope, comparison, query),
+        "demand": demand_figures(warehouse, period, scope, query),
         "completeness": completeness,
     }
     if not coverage["complete"]:

@@ -19,7 +19,12 @@ from ui.context import PageContext
 @st.cache_data(ttl=600, max_entries=256, show_spinner=False)
 def _figures(_warehouse, location: str, version: int, period: Period, scope: Scope,
              comparison: Period | None = None) -> dict:
-    return compute_figures(_warehouse, period, scope, comparison=comparison)
+    # through the query cache: a page's figures for a period and for its comparison period
+    # (Overview, Activity) share the comparison period's queries
+    def query(warehouse, name: str, *, period: Period, scope: Scope, **extra) -> pd.DataFrame:
+        return _query(warehouse, location, version, name, period, scope, tuple(sorted(extra.items())))
+
+    return compute_figures(_warehouse, period, scope, comparison=comparison, query=query)
 
 
 @st.cache_data(ttl=600, max_entries=512, show_spinner=False)
