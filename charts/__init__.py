@@ -39,6 +39,8 @@ disable_debug_mode()
 
 def unchecked(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """The chart, written out (by Streamlit, by a PNG download) without the schema check."""
+    if "to_dict" in vars(chart):
+        return chart   # already (a cached view is drawn again and again)
     to_dict = chart.to_dict
     # object.__setattr__: Altair's own __setattr__ would make it a property of the spec
     object.__setattr__(chart, "to_dict", lambda *args, **kwargs: to_dict(*args, **{**kwargs, "validate": False}))

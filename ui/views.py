@@ -6,10 +6,12 @@ the readable table under it (the numbers a presenter is asked for), and whether 
 anything to draw. The page's period, scope and suppression are the context's.
 """
 
+import functools
 from dataclasses import dataclass
 
 import altair as alt
 import pandas as pd
+import streamlit as st
 
 from charts import description, monthly_trend_chart
 from charts.activity import groups_by_category_chart, type_by_month_chart
@@ -49,6 +51,23 @@ class ChartView:
         return self.table.drop(columns=[c for c in self.table.columns if c.endswith("_order")])
 
 
+def cached(build):
+    """A view built once per what it shows: the data version, language, role, period, comparison
+    and scope (all a view reads of its context), shared by reruns and sessions that show the same.
+    A rerun then only draws it (a Demand rerun at national scale built its five charts again)."""
+    @functools.wraps(build)
+    def view(ctx: PageContext, *args) -> "ChartView":
+        key = (build.__qualname__, ctx.warehouse.location, ctx.data_version, ctx.lang, ctx.role,
+               repr(ctx.period), repr(ctx.comparison), repr(ctx.scope), args)
+        return _cached_view(build, ctx, key)
+    return view
+
+
+@st.cache_resource(ttl=600, max_entries=256, show_spinner=False)
+def _cached_view(_build, _ctx: PageContext, key: tuple) -> "ChartView":
+    return _build(_ctx, *key[-1])
+
+
 def subtitle(ctx: PageContext) -> str:
     return f"{ctx.period.label(ctx.lang)} · {widgets.scope_label(ctx)}"
 
@@ -67,6 +86,7 @@ def _small_sample(respondents: pd.Series) -> bool:
 
 # ---- Overview ---------------------------------------------------------------------------------
 
+@cached
 def overview_trend(ctx: PageContext) -> ChartView:
     period, previous = ctx.period, ctx.comparison
     trend = widgets.activity_groups_by_month(ctx, previous.from_month, period.to_month)
@@ -85,6 +105,7 @@ def overview_trend(ctx: PageContext) -> ChartView:
 
 # ---- Activity volume --------------------------------------------------------------------------
 
+@cached
 def activity_by_type(ctx: PageContext) -> ChartView:
     by_month = tables.with_labels(data.query(ctx, "activities_by_month"), ctx.lang, {"activity_type": "activity_type"})
     by_month = tables.protect(ctx, by_month, ["count_activities"], protected_rows=tables.protected_types(by_month))
@@ -107,6 +128,7 @@ ACTIVITY_CATEGORIES = {
 }
 
 
+@cached
 def activity_by(ctx: PageContext, category: str) -> ChartView:
     """Activities by organisation (`org_name`), sector (`target_sector`) or `municipality`."""
     name, title_key, category_key = ACTIVITY_CATEGORIES[category]
@@ -122,6 +144,7 @@ def activity_by(ctx: PageContext, category: str) -> ChartView:
 
 # ---- Attitude change --------------------------------------------------------------------------
 
+@cached
 def attitudes_by_month(ctx: PageContext) -> ChartView:
     stages = attitude_tables.stages_by_month(ctx, data.query(ctx, "attitudes_by_month"))
     title, sub = ctx.t("attitudes.by_month_title"), subtitle(ctx)
@@ -136,6 +159,7 @@ def attitudes_by_month(ctx: PageContext) -> ChartView:
                  small_sample=_small_sample(stages.groupby("month")["month_respondents"].first()))
 
 
+@cached
 def attitudes_shift(ctx: PageContext) -> ChartView:
     shift = attitude_tables.before_after(ctx, data.query(ctx, "attitude_shift_by_group"))
     title, sub = ctx.t("attitudes.shift_title"), subtitle(ctx)
@@ -152,6 +176,7 @@ def attitudes_shift(ctx: PageContext) -> ChartView:
 
 # ---- Public-sector demand ---------------------------------------------------------------------
 
+@cached
 def demand_status(ctx: PageContext) -> ChartView:
     by_sector = demand_tables.status_by_sector(ctx, data.query(ctx, "demand_by_sector"))
     title, sub = ctx.t("demand.status_title"), subtitle(ctx)
@@ -163,6 +188,7 @@ def demand_status(ctx: PageContext) -> ChartView:
     return _view("demand_status", chart, table, title, sub)
 
 
+@cached
 def demand_unmet(ctx: PageContext) -> ChartView:
     unmet = demand_tables.unmet_by_sector(ctx, data.query(ctx, "demand_by_sector"))
     title, sub = ctx.t("demand.unmet_title"), subtitle(ctx)
@@ -174,6 +200,7 @@ def demand_unmet(ctx: PageContext) -> ChartView:
     return _view("demand_unmet", chart, table, title, sub)
 
 
+@cached
 def demand_reasons(ctx: PageContext) -> ChartView:
     reasons = demand_tables.reasons(ctx, data.query(ctx, "demand_by_reason"))
     title, sub = ctx.t("demand.reasons_title"), subtitle(ctx)
@@ -183,6 +210,7 @@ def demand_reasons(ctx: PageContext) -> ChartView:
     return _view("demand_reasons", chart, table, title, sub)
 
 
+@cached
 def demand_capacity(ctx: PageContext) -> ChartView:
     capacity = demand_tables.capacity(ctx, data.query(ctx, "capacity_by_month"))
     title, sub = ctx.t("demand.capacity_title"), subtitle(ctx)
@@ -195,6 +223,7 @@ def demand_capacity(ctx: PageContext) -> ChartView:
     return _view("demand_capacity", chart, table, title, sub, empty=tables.without_zero_counts(capacity).empty)
 
 
+@cached
 def demand_white_spots(ctx: PageContext) -> ChartView:
     spots = demand_tables.white_spots(ctx, data.query(ctx, "white_spots_by_sector_municipality"),
                                       data.query(ctx, "activities_by_municipality"),
@@ -212,6 +241,7 @@ def demand_white_spots(ctx: PageContext) -> ChartView:
 
 # ---- Reporting completeness -------------------------------------------------------------------
 
+@cached
 def completeness_grid(ctx: PageContext) -> ChartView:
     grid = completeness_tables.reporting_grid(ctx, data.query(ctx, "reporting_by_organisation_month"))
     title, sub = ctx.t("completeness.grid_title"), subtitle(ctx)
