@@ -29,5 +29,5 @@ def test_a_small_national_run_prints_every_figure():
             assert {"cold_ms", "warm_ms", "floor_ms", "cold_p95_ms", "warm_p95_ms"} <= set(timing), (page, role)
             assert all(value > 0 for value in timing.values()), (page, role, timing)
     assert document["naive_ratio_overview"] > 0 and document["board_pack_s"] > 0
-    assert document["peak_rss_mb"] > 0
+    assert document["peak_rss_mb"] > 0 and document["naive_peak_rss_mb"] > 0
     assert document["scale"]["orgs"] == 2 and document["scale"]["activity_rows"] > 0
