@@ -14,21 +14,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import streamlit as st
-
 from boardpack import build_pack
 from boardpack.deck import board_context, build_slides, network_name
 from demo.load import load_demo
 from queries.figures import compute_figures
 from queries.periods import default_period
 from settings import load_settings
+from ui.views import clear_caches
 from warehouse import Warehouse
 
 RUNS = 3
 
 
 def timed(job) -> float:
-    st.cache_data.clear()
+    clear_caches()
     start = time.perf_counter()
     job()
     return time.perf_counter() - start

@@ -208,10 +208,10 @@ class Recorder:
 
 
 def bench_pages(location: str, runs: int) -> dict:
-    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     from ui.context import get_warehouse
+    from ui.views import clear_caches
 
     os.environ["KOKEMUSMITTARI_DB"] = location
     results: dict = {}
@@ -220,7 +220,7 @@ def bench_pages(location: str, runs: int) -> dict:
         for page in PAGES:
             cold, warm, floors = [], [], []
             for _ in range(runs):
-                st.cache_data.clear()
+                clear_caches()
                 at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
                 at.switch_page(f"pages/{page}.py")
                 with Recorder() as recorder:
@@ -261,14 +261,13 @@ def naive_overview(wh, period) -> dict:
 
 
 def bench_figures_and_pack(location: str, runs: int, today: date, naive: dict) -> dict:
-    import streamlit as st
-
     from boardpack import build_pack
     from boardpack.deck import board_context
     from queries.figures import compute_figures
     from queries.periods import default_period
     from queries.scope import Scope
     from settings import load_settings
+    from ui.views import clear_caches
     from warehouse import Warehouse
 
     with Warehouse(location) as wh:
@@ -277,7 +276,7 @@ def bench_figures_and_pack(location: str, runs: int, today: date, naive: dict) -
         period = default_period(today, last)
         project = statistics.median(timed(lambda: compute_figures(wh, period, Scope())) for _ in range(runs))
         ctx = board_context(wh, load_settings(), period, "fi", today=today)
-        st.cache_data.clear()
+        clear_caches()
         pack = timed(lambda: build_pack(ctx, "pptx"))
     return {"figures_s": project, "naive_overview_s": naive["seconds"],
             "naive_ratio_overview": naive["seconds"] / project, "naive_peak_rss_mb": naive["peak_rss_mb"],

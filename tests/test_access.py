@@ -237,3 +237,27 @@ def test_a_rebuild_keeps_people_rules_and_locks_and_replays_months_locked_later(
             list_locks(wh)[["org_code", "period_month"]].values.tolist()
         assert access_for(target, "x@tuuli.fi").org_code == "tuuli"
         assert access_for(target, BOSS).role == "leadership"
+
+
+def test_signing_in_and_out_keeps_the_data_version_and_every_change_of_data_moves_it(wh):
+    """The data version keys every cached query, figure and view for all sessions: a sign-in
+    (a refused one too, by anyone the identity provider verifies) must not empty them all."""
+    from ui.context import data_version
+    from warehouse.access import record_sign_in, record_sign_out
+
+    before = data_version(wh)
+    record_sign_in(wh, BOSS, issued_at=1)
+    record_sign_in(wh, "vieras@example.org", issued_at=2, action="access_denied")
+    record_sign_out(wh, BOSS)
+    assert events(wh, "signed_in") and events(wh, "access_denied") and events(wh, "signed_out")
+    assert data_version(wh) == before
+    versions = [before]
+    for change in (lambda: import_file(wh, "maalis.csv", csv_of([("3/2025", "Vertaistukitapaaminen", 4)]),
+                                       org_code="aurinko", uploaded_by=BOSS, source="ui"),
+                   lambda: lock_months(wh, [date(2025, 3, 1)], "aurinko", actor=BOSS),
+                   lambda: set_person(wh, "kirsi@aurinko.fi", "member", "aurinko", actor=BOSS),
+                   lambda: update_organisation(wh, "tuuli", name="Tuulensuu rf", start_month=date(2025, 1, 1),
+                                               actor=BOSS)):
+        change()
+        versions.append(data_version(wh))
+    assert versions == sorted(set(versions)), versions

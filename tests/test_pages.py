@@ -140,3 +140,24 @@ def test_every_chart_a_page_draws_unchecked_is_valid_vega_lite(demo_db, monkeypa
     for chart in drawn:
         spec = type(chart).to_dict(chart)   # the class's own to_dict: validate=True
         assert spec["$schema"].startswith("https://vega.github.io/schema/vega-lite/")
+
+
+def test_a_rerun_draws_cached_views_and_emptied_caches_make_it_as_cold_as_the_first(demo_db, monkeypatch):
+    """What the national benchmark calls cold must be cold: ui.views.clear_caches empties the
+    views (shared by sessions, in st.cache_resource) as well as the queries behind them."""
+    import ui.data
+    from ui.views import clear_caches
+
+    ran = []
+    real = ui.data.run_query
+    monkeypatch.setattr(ui.data, "run_query", lambda *a, **k: ran.append(a[1]) or real(*a, **k))
+    clear_caches()
+    at = open_page(demo_db, monkeypatch, "pages/activity.py", "fi", role="board")
+    cold = sorted(ran)
+    assert cold and not at.exception
+    ran.clear()
+    at.run()
+    assert ran == []
+    clear_caches()
+    at.run()
+    assert sorted(ran) == cold

@@ -29,6 +29,7 @@ from settings import Settings, load_settings
 from ui.auth import Viewer, sign_out
 from ui.safe_text import escape_markdown
 from warehouse import Warehouse, open_warehouse
+from warehouse.access import SIGN_IN_EVENTS
 
 ALL_ROLES = frozenset({"leadership", "member", "board"})
 UPLOAD_ROLES = frozenset({"leadership", "member"})
@@ -98,11 +99,18 @@ def get_warehouse() -> Warehouse:
     return _warehouse(get_settings().db)
 
 
+# events that change nothing a cached query, figure or view reads: a sign-in is written for every
+# new ID token (a refused one too), so counting them would empty every user's caches at each one
+NOT_DATA_EVENTS = SIGN_IN_EVENTS
+
+
 def data_version(warehouse: Warehouse) -> int:
-    """Grows with every stored, refused or rolled-back upload; part of every cache key."""
+    """Grows with every event but a sign-in or sign-out (an upload stored, refused or rolled back,
+    a month locked, an organisation or a person changed …); part of every cache key."""
     cur = warehouse.cursor()
     try:
-        return int(cur.execute("select coalesce(max(event_id), 0) from audit_log").fetchone()[0])
+        return int(cur.execute("select coalesce(max(event_id), 0) from audit_log where not (action = any(?))",
+                               [list(NOT_DATA_EVENTS)]).fetchone()[0])
     finally:
         cur.close()
 

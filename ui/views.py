@@ -68,6 +68,13 @@ def _cached_view(_build, _ctx: PageContext, key: tuple) -> "ChartView":
     return _build(_ctx, *key[-1])
 
 
+def clear_caches() -> None:
+    """Empty every cache of the data: the queries, figures and other data (st.cache_data) and the
+    views built from them — a page's next run is then as cold as a fresh server's."""
+    st.cache_data.clear()
+    _cached_view.clear()
+
+
 def subtitle(ctx: PageContext) -> str:
     return f"{ctx.period.label(ctx.lang)} · {widgets.scope_label(ctx)}"
 

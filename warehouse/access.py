@@ -197,6 +197,10 @@ def count_leaders(warehouse: Warehouse) -> int:
 # ---- sign-in and sign-out ----------------------------------------------------------------
 
 
+# what record_sign_in and record_sign_out write: who came and went, never a change of data
+SIGN_IN_EVENTS = ("signed_in", "access_denied", "signed_out")
+
+
 def record_sign_in(warehouse: Warehouse, email: str, *, issued_at: int | None, action: str = "signed_in") -> None:
     """Once per sign-in (per ID token, by its `iat`), however many tabs and reruns see it;
     `action` "access_denied" for a signed-in person who has no role."""
