@@ -30,6 +30,7 @@ from queries.periods import last_complete_half_year
 from queries.scope import Scope
 from warehouse import Warehouse
 from warehouse.organisations import load_registry
+from warehouse.rows_in_force import refresh as refresh_rows_in_force
 
 TODAY = date.today()
 
@@ -127,6 +128,7 @@ def synthetic_network(wh: Warehouse, organisations: int = 100, years: int = 10) 
                 " target_sector, count_activities from activity")
     cur.execute("insert into current_sheet_months select distinct org_code, 'toiminta', activity_month, upload_id"
                 " from activity")
+    refresh_rows_in_force(cur, ("activity_rows",))   # what the ledger keeps beside the rows
 
 
 def main() -> None:

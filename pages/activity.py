@@ -7,7 +7,7 @@ from ui.context import ALL_ROLES, page_context, require_role
 
 ctx = page_context()
 require_role(ctx, ALL_ROLES)
-now, before = data.figures(ctx), data.figures(ctx, ctx.comparison)
+now, before = data.figures(ctx, sections=("activities",)), data.figures(ctx, ctx.comparison, ("activities",))
 
 st.markdown(narrative.activity_sentences(ctx, now, before))
 widgets.reach_tiles(ctx, now)

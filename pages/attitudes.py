@@ -7,7 +7,7 @@ from ui.context import ALL_ROLES, page_context, require_role
 
 ctx = page_context()
 require_role(ctx, ALL_ROLES)
-now = data.figures(ctx)
+now = data.figures(ctx, sections=("attitudes",))
 
 st.markdown(narrative.attitude_sentences(ctx, now))
 widgets.show_view(ctx, views.attitudes_by_month(ctx))

@@ -9,7 +9,7 @@ from ui.context import ALL_ROLES, page_context, require_role
 
 ctx = page_context()
 require_role(ctx, ALL_ROLES)
-now = data.figures(ctx)
+now = data.figures(ctx, sections=())
 last = last_complete_month(ctx.today)
 missing_last = completeness_tables.missing_in(data.query(ctx, "reporting_by_organisation_month", period=last))
 

@@ -7,7 +7,7 @@ from ui.context import ALL_ROLES, page_context, require_role
 
 ctx = page_context()
 require_role(ctx, ALL_ROLES)
-now = data.figures(ctx)
+now = data.figures(ctx, sections=("demand",))
 
 st.markdown(narrative.demand_sentences(ctx, now))
 for view in (views.demand_status, views.demand_unmet, views.demand_reasons):

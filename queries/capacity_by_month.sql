@@ -35,7 +35,7 @@ capacity_per_month as (
 demand_reported as (
     select distinct period_month as capacity_month
     from current_sheet_months
-    where $org_codes is null or org_code = any($org_codes)
+    where $org_codes is null or list_contains($org_codes, org_code)
 ),
 
 requests_per_month as (

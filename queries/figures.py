@@ -173,13 +173,21 @@ def comparison_coverage(current: dict, previous: dict) -> dict:
             "complete": reported == 0 or earlier >= COMPLETE_COMPARISON * reported}
 
 
+SECTIONS = ("activities", "attitudes", "demand")
+
+
 def compute_figures(warehouse, period: Period, scope: Scope, threshold: int | None = None,
-                    comparison: Period | None = None, query=run_query) -> dict:
+                    comparison: Period | None = None, query=run_query, sections: tuple[str, ...] = SECTIONS) -> dict:
     """The figures --json document for `period` and `scope`; unless scope.exact, computed from
     perturbed rows with small protected counts hidden (queries.suppression). The comparison period
     is the one of equal length just before, unless another is given (a year earlier). `query`
     runs each named query (run_query's arguments): the pages' cached one shares the queries two
-    periods' figures have in common."""
+    periods' figures have in common. `sections` leaves out what a page does not show (each
+    section is computed, and protected, the same way alone as with the others); the period, the
+    comparison period and completeness are always there."""
+    unknown = set(sections) - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"no figures section {sorted(unknown)}")
     comparison = comparison or period.previous()
     completeness = completeness_figures(warehouse, period, scope, query)
     coverage = comparison_coverage(completeness, completeness_figures(warehouse, comparison, scope, query))
@@ -187,12 +195,15 @@ def compute_figures(warehouse, period: Period, scope: Scope, threshold: int | No
         "period": {"from": _month(period.from_month), "to": _month(period.to_month)},
         "comparison_period": {"from": _month(comparison.from_month), "to": _month(comparison.to_month),
                               **coverage},
-        "activities": activity_figures(warehouse, period, scope, comparison, query),
-        "attitudes": attitude_figures(warehouse, period, scope, comparison, query),
-        "demand": demand_figures(warehouse, period, scope, query),
-        "completeness": completeness,
     }
-    if not coverage["complete"]:
+    if "activities" in sections:
+        figures["activities"] = activity_figures(warehouse, period, scope, comparison, query)
+    if "attitudes" in sections:
+        figures["attitudes"] = attitude_figures(warehouse, period, scope, comparison, query)
+    if "demand" in sections:
+        figures["demand"] = demand_figures(warehouse, period, scope, query)
+    figures["completeness"] = completeness
+    if not coverage["complete"] and "activities" in figures:
         # "+1 151 %" against a year that has only its December says nothing
         figures["activities"]["change"]["percent"] = None
     if not scope.exact:

@@ -7,7 +7,7 @@ with
 organisations_in_scope as (
     select org_code, org_name, start_month
     from organisations
-    where ($org_codes is null or org_code = any($org_codes))
+    where ($org_codes is null or list_contains($org_codes, org_code))
 ),
 
 months as (

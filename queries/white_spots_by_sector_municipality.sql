@@ -7,21 +7,21 @@ with
 organisations_in_scope as (
     select *
     from organisations
-    where ($org_codes is null or org_code = any($org_codes))
+    where ($org_codes is null or list_contains($org_codes, org_code))
 ),
 
 activity_contacts as (
     select activity_month as contact_month, target_sector as sector, municipality
     from activities
     where activity_month <= $to_month
-      and ($org_codes is null or org_code = any($org_codes))
+      and ($org_codes is null or list_contains($org_codes, org_code))
 ),
 
 request_contacts as (
     select received_month as contact_month, requesting_sector as sector, municipality
     from demand
     where received_month <= $to_month
-      and ($org_codes is null or org_code = any($org_codes))
+      and ($org_codes is null or list_contains($org_codes, org_code))
 ),
 
 contacts as (
@@ -45,8 +45,8 @@ candidate_pairs as (
     select sectors.sector, sectors.sector_order, municipalities.municipality
     from sectors
     cross join municipalities
-    where ($municipalities is null or municipalities.municipality = any($municipalities))
-      and ($sectors is null or sectors.sector = any($sectors))
+    where ($municipalities is null or list_contains($municipalities, municipalities.municipality))
+      and ($sectors is null or list_contains($sectors, sectors.sector))
 ),
 
 last_contacts as (

@@ -10,6 +10,7 @@ from datetime import date
 
 from data_sources.vocabulary import SHEET_COLUMNS
 from warehouse import SHEET_TABLES, Warehouse
+from warehouse.rows_in_force import refresh
 
 _upload_ids = itertools.count(1000)
 # what a blank cell means in the contract, so tests only write the columns they are about
@@ -72,6 +73,8 @@ def insert_rows(warehouse: Warehouse, sheet: str, rows: list[dict], org_code: st
                 "insert into current_sheet_months (org_code, sheet, period_month, upload_id) values (?, ?, ?, ?)",
                 [org, sheet, period_month, upload_id],
             )
+        # what the ledger keeps beside the rows: which are in force, and their perturbed counts
+        refresh(cur, (table,))
     return upload_id
 
 

@@ -187,3 +187,18 @@ def test_figures_compared_with_the_same_period_a_year_earlier():
     assert year_earlier["activities"]["change"] == {"previous_total": 60, "count": 12, "percent": 20.0}
     # against the half-year just before (2024H2, also 10 a month) the change is the same here
     assert compute_figures(w, H1, Scope())["comparison_period"]["from"] == "2024-07"
+
+
+@pytest.mark.parametrize("scope", [Scope(), Scope(exact=False), Scope(org_codes=("org_a",), exact=False, threshold=9)])
+def test_a_section_computed_alone_is_the_same_as_in_the_whole_document(network, scope):
+    whole = compute_figures(network, H1, scope)
+    for section in ("activities", "attitudes", "demand"):
+        alone = compute_figures(network, H1, scope, sections=(section,))
+        assert set(alone) - {"suppression"} == {"period", "comparison_period", "completeness", section}
+        for key in ("period", "comparison_period", "completeness", section):
+            assert alone[key] == whole[key], (section, key)
+        if not scope.exact:
+            assert set(alone["suppression"]["hidden"]) == {
+                path for path in whole["suppression"]["hidden"] if path.split(".")[0] == section}
+    with pytest.raises(ValueError):
+        compute_figures(network, H1, scope, sections=("activity",))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from data_sources.values import municipality_label
 from queries import run_query
-from queries.figures import compute_figures
+from queries.figures import SECTIONS, compute_figures
 from queries.periods import Period
 from queries.scope import Scope
 from ui.context import PageContext
@@ -18,13 +18,13 @@ from ui.context import PageContext
 
 @st.cache_data(ttl=600, max_entries=256, show_spinner=False)
 def _figures(_warehouse, location: str, version: int, period: Period, scope: Scope,
-             comparison: Period | None = None) -> dict:
+             comparison: Period | None = None, sections: tuple[str, ...] = SECTIONS) -> dict:
     # through the query cache: a page's figures for a period and for its comparison period
     # (Overview, Activity) share the comparison period's queries
     def query(warehouse, name: str, *, period: Period, scope: Scope, **extra) -> pd.DataFrame:
         return _query(warehouse, location, version, name, period, scope, tuple(sorted(extra.items())))
 
-    return compute_figures(_warehouse, period, scope, comparison=comparison, query=query)
+    return compute_figures(_warehouse, period, scope, comparison=comparison, query=query, sections=sections)
 
 
 @st.cache_data(ttl=600, max_entries=512, show_spinner=False)
@@ -33,11 +33,12 @@ def _query(_warehouse, location: str, version: int, name: str, period: Period, s
     return run_query(_warehouse, name, period=period, scope=scope, **dict(extra))
 
 
-def figures(context: PageContext, period: Period | None = None) -> dict:
-    """The figures of `period` (default: the chosen one, against the chosen comparison)."""
+def figures(context: PageContext, period: Period | None = None, sections: tuple[str, ...] = SECTIONS) -> dict:
+    """The figures of `period` (default: the chosen one, against the chosen comparison): the
+    `sections` a page shows (compute_figures; a page's cold run then runs only its own queries)."""
     comparison = context.comparison if period is None or period == context.period else None
     return _figures(context.warehouse, context.warehouse.location, context.data_version,
-                    period or context.period, context.scope, comparison)
+                    period or context.period, context.scope, comparison, tuple(sections))
 
 
 def query(context: PageContext, name: str, period: Period | None = None, **extra) -> pd.DataFrame:

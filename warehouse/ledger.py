@@ -21,6 +21,7 @@ from warehouse.access import is_locked, locked_keys
 from warehouse.archive import FORMAT as ARCHIVE_FORMAT
 from warehouse.archive import canonical_content
 from warehouse.audit import now_utc, record_event
+from warehouse.rows_in_force import perturbed_expressions, put_in_force, take_out_of_force
 
 # Fault injection for the crash-safety test: when set to a path, store_upload writes that
 # file after inserting its rows and then waits before committing, so a test can kill it there.
@@ -295,6 +296,13 @@ def store_upload(
             "insert into current_sheet_months (org_code, sheet, period_month, upload_id)"
             " select org_code, sheet, period_month, ? from changes", [upload_id],
         )
+        # and the rows of those months leave force (warehouse/rows_in_force.py); this upload's
+        # rows go in in force
+        for sheet in sorted({c.sheet for c in preview.changes}):
+            table, month_column = SHEET_TABLES[sheet]
+            cur.execute(f"update {table} r set in_force = false from changes n"  # noqa: S608 — names from vocabulary
+                        f" where r.in_force and n.sheet = ? and r.org_code = n.org_code"
+                        f" and r.{month_column} = n.period_month", [sheet])
         cur.unregister("changes")
         for sheet, frame in checked.sheets.items():
             _insert_rows(cur, sheet, frame, upload_id, org_code)
@@ -325,8 +333,15 @@ def _insert_rows(cur, sheet: str, frame: pd.DataFrame, upload_id: int, org_code:
     rows[month_column] = pd.to_datetime(rows[month_column]).dt.to_period("M").dt.to_timestamp()
     cur.register("incoming_rows", rows)
     columns = ", ".join(SHEET_COLUMNS[sheet])
+    # in force, each protected count's perturbed value beside it (warehouse/rows_in_force.py),
+    # computed from the values as the table holds them (a month as a date, a count as an integer)
+    types = dict(cur.execute(f"select column_name, column_type from (describe {table})").fetchall())  # noqa: S608
+    typed = ", ".join(f"cast({c} as {types[c]}) as {c}" for c in SHEET_COLUMNS[sheet])
+    derived = perturbed_expressions(table)
     cur.execute(
-        f"insert into {table} (upload_id, {columns}) select ?, {columns} from incoming_rows",  # noqa: S608 — names from vocabulary, not from input
+        f"insert into {table} (upload_id, {columns}, in_force{''.join(', ' + c for c, _ in derived)})"  # noqa: S608 — names from vocabulary, not from input
+        f" select ?, {columns}, true{''.join(', ' + sql for _, sql in derived)}"
+        f" from (select {typed} from incoming_rows)",
         [upload_id],
     )
     cur.unregister("incoming_rows")
@@ -421,11 +436,13 @@ def rollback_upload(warehouse: Warehouse, upload_id: int, *, actor: str,
                 "delete from current_sheet_months where org_code = ? and sheet = ? and period_month = ?",
                 [org, sheet, month],
             )
+            take_out_of_force(cur, sheet, org, month, upload_id)
             if before:
                 cur.execute(
                     "insert into current_sheet_months (org_code, sheet, period_month, upload_id)"
                     " values (?, ?, ?, ?)", [org, sheet, month, before[0]],
                 )
+                put_in_force(cur, sheet, org, month, before[0])
             restored.append(SheetMonthChange(org, sheet, month, 0, Replaced(*before) if before else None))
         record_event(cur, actor, "upload_rolled_back", org_code=found[0], upload_id=upload_id,
                      file_name=found[1],
