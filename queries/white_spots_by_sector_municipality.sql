@@ -30,11 +30,20 @@ contacts as (
     select * from request_contacts
 ),
 
+-- the latest contact per sector (null too) and municipality: one pass over the rows, for both
+-- the municipalities and the last contacts below
+latest_contacts as (
+    select sector, municipality, max(contact_month) as last_contact_month
+    from contacts
+    where municipality is not null
+    group by sector, municipality
+),
+
 municipalities as (
     -- '?' is a row whose municipality was off the official list: no place to be a white spot
     select municipality from organisations_in_scope where municipality is not null
     union
-    select municipality from contacts where municipality is not null and municipality <> '?'
+    select municipality from latest_contacts where municipality <> '?'
 ),
 
 sectors as (
@@ -50,10 +59,9 @@ candidate_pairs as (
 ),
 
 last_contacts as (
-    select sector, municipality, max(contact_month) as last_contact_month
-    from contacts
-    where sector is not null and municipality is not null
-    group by sector, municipality
+    select sector, municipality, last_contact_month
+    from latest_contacts
+    where sector is not null
 ),
 
 final as (

@@ -30,7 +30,7 @@ select * exclude (in_force) from capacity_rows where in_force;
 create or replace macro activities_in_scope(from_month, to_month, org_codes, municipalities, sectors,
                                             protect_below, protected_types) as table
 select * exclude (in_force, count_activities_perturbed, people_reached_perturbed) replace (
-    case when count_activities < protect_below and activity_type = any(protected_types)
+    case when count_activities < protect_below and list_contains(protected_types, activity_type)
          then count_activities_perturbed else count_activities end as count_activities,
     case when people_reached < protect_below then people_reached_perturbed else people_reached end as people_reached
 )
