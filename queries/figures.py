@@ -12,6 +12,7 @@ suppression can protect them and a reader can check the arithmetic.
 """
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 from data_sources import vocabulary
 from queries import run_query
@@ -175,20 +176,55 @@ def comparison_coverage(current: dict, previous: dict) -> dict:
 
 SECTIONS = ("activities", "attitudes", "demand")
 
+# the queries each part of the document runs, for the period ("now") or the comparison period:
+# run two at a time before the figures are worked out (DuckDB lets go of Python's lock while it
+# runs one, and a figures document is ten small queries whose planning is most of their time)
+_QUERIES = {
+    "completeness": (("completeness_by_organisation", "now"), ("completeness_by_organisation", "comparison")),
+    "activities": (("activities_by_type", "now"), ("activities_by_type", "comparison")),
+    "attitudes": (("attitudes_by_stage", "now"), ("attitudes_by_stage", "comparison"),
+                  ("attitude_shift_by_group", "now")),
+    "demand": (("demand_by_sector", "now"), ("demand_by_status", "now"), ("demand_open_over_60_days", "now")),
+}
+THREADS = 2
+
+
+def _run_together(warehouse, scope: Scope, calls: list[tuple[str, Period]], query, thread_setup=None):
+    """A `query` that answers `calls` from one run of them, THREADS at a time (each with its own
+    cursor); any other call runs as it comes. `thread_setup` runs first in each worker thread."""
+    with ThreadPoolExecutor(max_workers=THREADS, initializer=thread_setup) as pool:
+        futures = {(name, period): pool.submit(query, warehouse, name, period=period, scope=scope)
+                   for name, period in dict.fromkeys(calls)}
+        done = {key: future.result() for key, future in futures.items()}
+
+    wanted = scope
+
+    def answer(warehouse_, name: str, *, period: Period, scope: Scope, **extra):
+        if not extra and scope == wanted and (name, period) in done:
+            return done[(name, period)]
+        return query(warehouse_, name, period=period, scope=scope, **extra)
+
+    return answer
+
 
 def compute_figures(warehouse, period: Period, scope: Scope, threshold: int | None = None,
-                    comparison: Period | None = None, query=run_query, sections: tuple[str, ...] = SECTIONS) -> dict:
+                    comparison: Period | None = None, query=run_query, sections: tuple[str, ...] = SECTIONS,
+                    thread_setup=None) -> dict:
     """The figures --json document for `period` and `scope`; unless scope.exact, computed from
     perturbed rows with small protected counts hidden (queries.suppression). The comparison period
     is the one of equal length just before, unless another is given (a year earlier). `query`
     runs each named query (run_query's arguments): the pages' cached one shares the queries two
-    periods' figures have in common. `sections` leaves out what a page does not show (each
-    section is computed, and protected, the same way alone as with the others); the period, the
-    comparison period and completeness are always there."""
+    periods' figures have in common; its queries run two at a time (`thread_setup` runs first in
+    each thread: a page's gives it Streamlit's context). `sections` leaves out what a page does
+    not show (each section is computed, and protected, the same way alone as with the others);
+    the period, the comparison period and completeness are always there."""
     unknown = set(sections) - set(SECTIONS)
     if unknown:
         raise ValueError(f"no figures section {sorted(unknown)}")
     comparison = comparison or period.previous()
+    periods = {"now": period, "comparison": comparison}
+    calls = [(name, periods[when]) for part in ("completeness", *sections) for name, when in _QUERIES[part]]
+    query = _run_together(warehouse, scope, calls, query, thread_setup)
     completeness = completeness_figures(warehouse, period, scope, query)
     coverage = comparison_coverage(completeness, completeness_figures(warehouse, comparison, scope, query))
     figures = {

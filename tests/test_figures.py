@@ -202,3 +202,27 @@ def test_a_section_computed_alone_is_the_same_as_in_the_whole_document(network, 
                 path for path in whole["suppression"]["hidden"] if path.split(".")[0] == section}
     with pytest.raises(ValueError):
         compute_figures(network, H1, scope, sections=("activity",))
+
+
+@pytest.mark.parametrize("scope", [Scope(), Scope(exact=False)])
+@pytest.mark.parametrize("sections", [("activities", "attitudes", "demand"), ("attitudes",), ()])
+def test_the_figures_queries_run_once_each_two_at_a_time_and_give_the_same_document(network, scope, sections,
+                                                                                   monkeypatch):
+    import threading
+
+    import queries.figures as figures_module
+    from queries import run_query
+
+    ran = []
+
+    def recording(warehouse, name, **kwargs):
+        ran.append((name, kwargs["period"], threading.current_thread().name))
+        return run_query(warehouse, name, **kwargs)
+
+    together = compute_figures(network, H1, scope, query=recording, sections=sections)
+    calls = [(name, period) for name, period, _ in ran]
+    # each query once, and none left to run one by one after the threads (the list is complete)
+    assert len(calls) == len(set(calls)) and all(thread != threading.current_thread().name for *_, thread in ran)
+    assert {name for name, _ in calls} >= {"completeness_by_organisation"}
+    monkeypatch.setattr(figures_module, "THREADS", 1)
+    assert compute_figures(network, H1, scope, sections=sections) == together

@@ -5,8 +5,11 @@ two warehouses in one process (tests) never share entries; `version` changes wit
 upload or rollback, so a new upload is seen at once and old entries simply age out.
 """
 
+import threading
+
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from data_sources.values import municipality_label
 from queries import run_query
@@ -24,7 +27,17 @@ def _figures(_warehouse, location: str, version: int, period: Period, scope: Sco
     def query(warehouse, name: str, *, period: Period, scope: Scope, **extra) -> pd.DataFrame:
         return _query(warehouse, location, version, name, period, scope, tuple(sorted(extra.items())))
 
-    return compute_figures(_warehouse, period, scope, comparison=comparison, query=query, sections=sections)
+    return compute_figures(_warehouse, period, scope, comparison=comparison, query=query, sections=sections,
+                           thread_setup=_with_context(get_script_run_ctx()))
+
+
+def _with_context(context):
+    """What a worker thread of this session's run does first: take the run's Streamlit context,
+    so the cached queries it calls are this session's, as they are on the page's own thread."""
+    def setup():
+        if context is not None:
+            add_script_run_ctx(threading.current_thread(), context)
+    return setup
 
 
 @st.cache_data(ttl=600, max_entries=512, show_spinner=False)
