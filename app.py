@@ -12,7 +12,7 @@ from queries.scope import Scope
 from ui import auth
 from ui import context as frame
 from ui.present import presenting
-from warehouse import WarehouseBusy
+from warehouse import WarehouseBusy, WarehouseTooNew
 
 # the icon ships with the app (a :material/…: icon would be fetched from fonts.gstatic.com)
 ICON = Path(__file__).resolve().parent / "assets" / "kokemusmittari.svg"
@@ -32,6 +32,10 @@ try:
 except WarehouseBusy:  # an import or a backup holds the file a moment: said, and the next click retries
     log.warning("the warehouse file is held by another process; the visitor was asked to wait")
     st.warning(i18n.t(lang, "frame.warehouse_busy"), icon=":material/hourglass_top:")
+    st.stop()
+except WarehouseTooNew as error:  # a newer installation upgraded it: this one must not write it
+    log.error("%s", error)
+    st.error(i18n.t(lang, "frame.warehouse_too_new"), icon=":material/update:")
     st.stop()
 # who is looking, read again on every run: a changed role holds from the next click
 viewer = auth.current_viewer(lang, settings, warehouse)

@@ -13,6 +13,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 from browser_support import ROOT, chromium_page, expect_tile, trial_org_app, wait_for_app
 from streamlit.testing.v1 import AppTest
@@ -246,3 +247,42 @@ def test_a_long_job_keeps_the_app_alive_and_its_command_waits_for_it(tmp_path, m
         watcher.join()
         server.stop()
     assert seen_alive and all(seen_alive)
+
+
+# ---- a warehouse a newer installation upgraded ----------------------------------------------------
+
+@pytest.fixture
+def newer_file(tmp_path):
+    """A warehouse file that a later version of the app has migrated past what this one knows."""
+    location = tmp_path / "newer.duckdb"
+    with Warehouse(str(location)) as wh:
+        with wh.transaction() as cur:
+            cur.execute("insert into schema_migrations (version) select max(version) + 1 from schema_migrations")
+            before = cur.execute("select count(*), max(version) from schema_migrations").fetchone()
+    return location, before
+
+
+def test_an_older_installation_refuses_a_warehouse_a_newer_one_upgraded_and_changes_nothing(newer_file):
+    """Code that does not know a migration would write the warehouse wrongly (from 008 on, the
+    rows in force are kept by every upload and rollback): it must not open it at all."""
+    from warehouse import WarehouseTooNew
+
+    location, before = newer_file
+    with pytest.raises(WarehouseTooNew, match="newer Kokemusmittari"):
+        Warehouse(str(location))
+    # let go of at once (another process may open it), and nothing written
+    con = duckdb.connect(str(location))
+    assert con.execute("select count(*), max(version) from schema_migrations").fetchone() == before
+    con.close()
+    done = subprocess.run([sys.executable, "cli.py", "uploads", "--db", str(location), "--json"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode != 0 and "newer Kokemusmittari" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_visitor_of_an_older_installation_is_told_to_update_it_not_shown_a_traceback(newer_file, monkeypatch):
+    monkeypatch.setenv("KOKEMUSMITTARI_DB", str(newer_file[0]))
+    at = AppTest.from_file("../app.py", default_timeout=60)
+    at.query_params["lang"] = "fi"
+    at.run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [i18n.t("fi", "frame.warehouse_too_new")]

@@ -45,6 +45,11 @@ class WarehouseConfigError(ValueError):
     """A warehouse location that cannot be used as written: the message says what to set."""
 
 
+class WarehouseTooNew(WarehouseConfigError):
+    """A newer Kokemusmittari has upgraded this warehouse: this older one would write it wrongly
+    (from migration 008 on, which rows are in force is kept by every upload and rollback)."""
+
+
 def is_lake(location: str) -> bool:
     return location.startswith(LAKE_PREFIX)
 
@@ -70,7 +75,11 @@ class Warehouse:
             if location != ":memory:":
                 Path(location).parent.mkdir(parents=True, exist_ok=True)
             self._connection = _connect_waiting(location, lock_timeout)
-        _, compact_needed = migrate(self, up_to)
+        try:
+            _, compact_needed = migrate(self, up_to)
+        except BaseException:
+            self._connection.close()    # a warehouse refused (too new) is let go of at once
+            raise
         if compact_needed and self.lake:
             compact_lake(self)
         elif compact_needed and location != ":memory:":
@@ -176,6 +185,12 @@ def migrate(warehouse: "Warehouse", up_to: int | None = None) -> tuple[list[int]
     cur = warehouse.cursor()
     done = {row[0] for row in cur.execute("select version from schema_migrations").fetchall()}
     cur.close()
+    known = max(_version(path) for path in _migration_files())
+    if done and max(done) > known:
+        raise WarehouseTooNew(
+            f"the warehouse {shown_location(warehouse.location)} was upgraded by a newer Kokemusmittari"
+            f" (schema version {max(done)}; this one knows up to {known}): update this installation"
+            " before it reads or writes the warehouse")
     applied, compact_needed = [], False
     for path in _migration_files():
         version = _version(path)

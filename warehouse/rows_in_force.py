@@ -86,4 +86,4 @@ def take_out_of_force(cur, sheet: str, org_code: str, month, upload_id: int) -> 
 def put_in_force(cur, sheet: str, org_code: str, month, upload_id: int) -> None:
     table, month_column = SHEET_TABLES[sheet]
     cur.execute(f"update {table} set in_force = true where upload_id = ? and org_code = ?"  # noqa: S608 — fixed names
-                f" and {month_column} = ? and not in_force", [upload_id, org_code, month])
+                f" and {month_column} = ? and in_force is not true", [upload_id, org_code, month])
