@@ -58,6 +58,7 @@ _OTHER_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"{\\rtf", b"\x1f
                 b"Rar!", b"7z\xbc\xaf", b"BM")
 _MARKUP_START = re.compile(r"\A\s*<(\?xml|!doctype|html|table)", re.IGNORECASE)
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_NOT_CONTROL_BYTES = bytes(byte for byte in range(256) if not _CONTROL_CHARS.match(chr(byte)))
 
 
 def check_file(file_name: str, data: bytes, settings) -> tuple[str | None, list[Problem]]:
@@ -97,15 +98,14 @@ def decode_text(data: bytes) -> str | None:
     if _MARKUP_START.match(text):
         return None  # HTML or XML saved with a spreadsheet name: not a CSV
     # Binary data decodes as cp1252 too, but is full of control characters; text has none,
-    # except perhaps a stray one (old Excel writes \x0b for a line break inside a cell).
-    # Counted one by one up to the allowance, never collected: 20 MB of them is 20 M matches.
-    end = len(text)
-    while end and text[end - 1] == "\x1a":
-        end -= 1
+    # except perhaps a stray one (old Excel writes \x0b for a line break inside a cell), nor
+    # the Ctrl-Z some programs end a file with. A byte below 0x80 is the character it reads as
+    # in UTF-8 and in cp1252 alike, and no other byte reads as a control character: they are
+    # counted among the bytes, a table lookup each, never collected one by one (20 MB of them
+    # would be 20 M regular-expression matches).
     allowed = max(2, len(text) // 100)
-    for count, _ in enumerate(_CONTROL_CHARS.finditer(text, 0, end), start=1):
-        if count > allowed:
-            return None
+    if len(data.rstrip(b"\x1a").translate(None, _NOT_CONTROL_BYTES)) > allowed:
+        return None
     return text
 
 
@@ -410,7 +410,8 @@ def _check_zip(file_name: str, data: bytes, settings) -> tuple[str | None, list[
         try:
             if file_type == "ods" and _is_encrypted_ods(archive, names):
                 return None, [_unreadable(file_name, reason="password")]
-            _count_grids(archive, entries, file_type, GridBudget(file_name, settings))
+            if not _grids_within_bounds(archive, entries, file_type, file_name, settings):
+                _count_grids(archive, entries, file_type, GridBudget(file_name, settings))
         except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError,
                 RuntimeError, zlib.error):
             # a corrupt or truncated entry, a CRC that does not match, an unknown compression
@@ -455,10 +456,27 @@ def _is_encrypted_ods(archive: zipfile.ZipFile, names: set[str]) -> bool:
     return b"encryption-data" in archive.read(manifest)
 
 
+def _grids_within_bounds(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], file_type: str,
+                         file_name: str, settings) -> bool:
+    """Whether _count_grids would pass the file, told quicker: its worksheet parts bounded from
+    above (_bound_xlsx_sheet) where they can be, counted exactly where not. Every limit only
+    grows harder to meet as a grid grows, so bounds within the limits are exact counts within
+    them. False says nothing: a bound past a limit, or anything else going wrong, leaves the
+    file to _count_grids, which says exactly which limit it passes, if any."""
+    if file_type != "xlsx":
+        return False
+    try:
+        _count_grids(archive, entries, file_type, GridBudget(file_name, settings), bounded=True)
+    except Exception:
+        return False
+    return True
+
+
 def _count_grids(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], file_type: str,
-                 budget: GridBudget) -> None:
+                 budget: GridBudget, bounded: bool = False) -> None:
     """Read every entry once (bounded by the total-size rule, and checking each CRC), counting
-    the grid of every sheet and the shared strings; raises LimitExceeded."""
+    the grid of every sheet and the shared strings; raises LimitExceeded. `bounded`: a sheet's
+    grid may be counted as its bound instead (_grids_within_bounds)."""
     sheet_names = _xlsx_sheet_parts(archive) if file_type == "xlsx" else {}
     for entry in entries:
         if entry.is_dir():
@@ -467,11 +485,10 @@ def _count_grids(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], file_
             chunks = iter(lambda: stream.read(_CHUNK), b"")
             if entry.filename in sheet_names:
                 budget.open_tab(sheet_names[entry.filename])
-                elements = budget.elements
-                if not _scan_xlsx_sheet_quickly(chunks, budget):
-                    budget.elements = elements   # counted again, tag by tag
-                    with archive.open(entry) as again:
-                        _scan_xlsx_sheet(iter(lambda: again.read(_CHUNK), b""), budget)
+                if not (bounded and _bound_xlsx_sheet(chunks, budget)):
+                    with archive.open(entry) as again:   # from its start
+                        _count_xlsx_sheet(archive, entry, iter(lambda: again.read(_CHUNK), b""), budget) \
+                            if bounded else _count_xlsx_sheet(archive, entry, chunks, budget)
                 budget.close_tab()
             elif file_type == "xlsx" and entry.filename.lower().endswith("sharedstrings.xml"):
                 _scan_shared_strings(chunks, budget)
@@ -479,6 +496,16 @@ def _count_grids(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo], file_
                 _scan_ods(chunks, budget)
             for _ in chunks:
                 pass  # read to the end so that zipfile checks the size and CRC
+
+
+def _count_xlsx_sheet(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, chunks: Iterator[bytes],
+                      budget: GridBudget) -> None:
+    """Count the grid of a worksheet part: quickly, else tag by tag."""
+    elements = budget.elements
+    if not _scan_xlsx_sheet_quickly(chunks, budget):
+        budget.elements = elements   # counted again, tag by tag
+        with archive.open(entry) as again:
+            _scan_xlsx_sheet(iter(lambda: again.read(_CHUNK), b""), budget)
 
 
 def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -555,6 +582,7 @@ _QUICK_PIECE_LIMIT = 1024 * 1024
 
 
 @functools.lru_cache(maxsize=8)
+@functools.cache
 def _xlsx_quick_patterns(prefix: bytes) -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     """For a sheet whose elements carry `prefix`: any cell start tag, a cell start tag with a
     reference, and a filled cell (with a reference, not self-closing, not followed at once by
@@ -574,6 +602,26 @@ def _scan_xlsx_sheet_quickly(chunks: Iterator[bytes], budget: GridBudget) -> boo
 
     A piece is cut where its last cell tag starts, so that every cell before the cut is seen
     up to the next cell, which is enough to tell an empty <c …></c> from a filled one."""
+    for piece in _xlsx_pieces(chunks):
+        if piece is None:
+            return False
+        pending, cut, prefix = piece
+        any_cell, referenced, filled = _xlsx_quick_patterns(prefix)
+        if len(referenced.findall(pending, 0, cut)) != len(any_cell.findall(pending, 0, cut)):
+            return False
+        found = filled.findall(pending, 0, cut)
+        budget.count(len(found))   # calamine holds every filled cell, a repeated one too
+        if found:
+            letters, digits = zip(*found)
+            budget.reach(max(map(int, digits)), max(map(_column_number, set(letters))))
+    return True
+
+
+def _xlsx_pieces(chunks: Iterator[bytes]) -> Iterator[tuple[bytes, int, bytes] | None]:
+    """The pieces of an xlsx worksheet part the quick scans read: (text, cut, the namespace
+    prefix), every cell before `cut` seen up to the next cell; the last piece ends at
+    </sheetData>. A None: the part needs the tag-by-tag scan (no worksheet root, a megabyte
+    without a cell)."""
     pending, prefix, finished = b"", None, False
     for chunk in itertools.chain(chunks, [None]):
         if chunk is None:
@@ -584,32 +632,113 @@ def _scan_xlsx_sheet_quickly(chunks: Iterator[bytes], budget: GridBudget) -> boo
                 root = _XLSX_ROOT.search(pending)
                 if root is None:
                     if len(pending) > _QUICK_PIECE_LIMIT:
-                        return False
+                        yield None
+                        return
                     continue
                 prefix = root.group(1) or b""
-                any_cell, referenced, filled = _xlsx_quick_patterns(prefix)
-                cell_start = b"<" + prefix + b"c"
-                end_tag = b"</" + prefix + b"sheetData>"
-            cut = pending.rfind(cell_start)
+            cut = pending.rfind(b"<" + prefix + b"c")
             if cut <= 0:
                 if len(pending) > _QUICK_PIECE_LIMIT:
-                    return False
+                    yield None
+                    return
                 continue
         if prefix is None:
-            return False
-        end = pending.find(end_tag, 0, cut)
+            yield None
+            return
+        end = pending.find(b"</" + prefix + b"sheetData>", 0, cut)
         if end != -1:
             cut, finished = end, True
-        if len(referenced.findall(pending, 0, cut)) != len(any_cell.findall(pending, 0, cut)):
-            return False
-        found = filled.findall(pending, 0, cut)
-        budget.count(len(found))   # calamine holds every filled cell, a repeated one too
-        if found:
-            letters, digits = zip(*found)
-            budget.reach(max(map(int, digits)), max(map(_column_number, set(letters))))
+        yield pending, cut, prefix
         if finished:
-            return True
+            return
         pending = pending[cut:]
+
+
+# The sheet's own claim of its extent, the last cell of <dimension ref="A1:I100001"/>: only
+# ever a guess for _bound_xlsx_sheet to check.
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s(?:[^>]*?\s)?ref="(?:[^":]*:)?\$?([A-Za-z]{1,3})\$?(\d{1,7})"')
+_REFERENCE = re.compile(rb'r="([A-Za-z]*)(\d*)"')
+_MAX_CANDIDATES = 4096
+
+
+def _digits_from(prefix: str, length: int) -> bytes:
+    """A pattern of the numbers of `length` digits that start with `prefix` or above it."""
+    alternatives = []
+    for index, digit in enumerate(prefix):
+        low = int(digit) + (0 if index == len(prefix) - 1 else 1)
+        if low <= 9:
+            rest = length - index - 1
+            alternatives.append(re.escape(prefix[:index].encode()) + b"[%d-9]" % low
+                                + (rb"\d{%d}" % rest if rest else b""))
+    return b"|".join(alternatives) or rb"(?!)"
+
+
+def _letters_over(letters: str) -> bytes:
+    """A pattern of the column letters (either case) that start a column after `letters`."""
+    letters = letters.upper()
+    alternatives = [rb"[A-Za-z]{%d}" % (len(letters) + 1)]
+    for index, letter in enumerate(letters):
+        if letter < "Z":
+            after = chr(ord(letter) + 1)
+            rest = len(letters) - index - 1
+            alternatives.append(b"".join(b"[%s%s]" % (c.encode(), c.lower().encode()) for c in letters[:index])
+                                + b"[%s-Z%s-z]" % (after.encode(), after.lower().encode())
+                                + (rb"[A-Za-z]{%d}" % rest if rest else b""))
+    return b"|".join(alternatives)
+
+
+@functools.lru_cache(maxsize=64)
+def _beyond(row: int, letters: bytes) -> re.Pattern:
+    """The start of every cell reference (r="…", whatever comes before it) that may lie beyond
+    the cell (row, letters), or has no row number: its column letters after the cell's, or a
+    row number of more digits than the cell's, or of as many from the cell's first three
+    digits on. A reference not matched is sure to lie within; one matched is looked at."""
+    digits = str(row)
+    return re.compile(rb'r="(?:' + _letters_over(letters.decode()) + rb'|[A-Za-z]*+(?:"|\d{%d}|' % (len(digits) + 1)
+                      + _digits_from(digits[:3], len(digits)) + b"))")
+
+
+def _bound_xlsx_sheet(chunks: Iterator[bytes], budget: GridBudget) -> bool:
+    """Count an xlsx worksheet part as the bound of what _scan_xlsx_sheet_quickly counts: the
+    cell its <dimension> names as the grid, when no cell reference lies beyond it, and every
+    cell start tag as a filled cell. A few byte counts and one search per piece, of the pieces
+    the quick scan cuts; False, with the budget untouched, when it cannot: no dimension, a
+    reference beyond it (or without a row number), too many references to look at, or a part
+    the quick scan would leave to the tag-by-tag scan (a cell without a reference)."""
+    cells = candidates = 0
+    bound = beyond = None
+    for piece in _xlsx_pieces(chunks):
+        if piece is None:
+            return False
+        pending, cut, prefix = piece
+        any_cell, referenced, _ = _xlsx_quick_patterns(prefix)
+        cell_start = b"<" + prefix + b"c"
+        if bound is None:
+            dimension = _DIMENSION.search(pending, 0, cut)
+            if dimension is None:
+                return False
+            bound = (int(dimension[2]), _column_number(dimension[1]))
+            beyond = _beyond(int(dimension[2]), dimension[1])
+        # as many cells as referenced ones (as the quick scan requires): when every "<c" is a
+        # '<c r="', surely; else as the quick scan tells it
+        starts = pending.count(cell_start, 0, cut)
+        if pending.count(cell_start + b' r="', 0, cut) != starts \
+                and len(referenced.findall(pending, 0, cut)) != len(any_cell.findall(pending, 0, cut)):
+            return False
+        cells += starts
+        for found in beyond.finditer(pending, 0, cut):
+            candidates += 1
+            reference = _REFERENCE.match(pending, found.start(), cut)
+            if reference is None:
+                continue   # not a reference the quick scan reads
+            letters, digits = reference.groups()
+            if candidates > _MAX_CANDIDATES or not digits or int(digits) > bound[0] \
+                    or _column_number(letters) > bound[1]:
+                return False
+    if bound is None:
+        return False
+    budget.count(cells)
+    budget.reach(*bound)
     return True
 
 

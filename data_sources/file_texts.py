@@ -283,6 +283,39 @@ def _tag_of(names: frozenset, end: bool = False) -> re.Pattern:
     return re.compile(rb"<" + (rb"/" if end else b"") + rb"(?:[^\s<>/!?]*:)?(?:" + alternatives + rb")[\s/>]")
 
 
+# Lowercase letters the cells of a sheet seldom hold, rarest first: the markup of a cell
+# (<row r= spans=>, <c r="B2" s= t="s">, <v>) has none of them, and neither have numbers, dates
+# or the table of strings' indexes; an inline string or a formula may.
+_RARE_IN_CELLS = b"jqxzkyfbgmhudlei"
+
+
+@functools.lru_cache(maxsize=16)
+def _literals_of(names: frozenset) -> tuple[bytes, ...]:
+    """Bytes one of which a start tag of any of `names` must hold: each name's rarest letter
+    in a sheet's cells (a name without one stands for itself)."""
+    literals = set()
+    for name in names:
+        encoded = name.encode()
+        rare = [bytes([letter]) for letter in _RARE_IN_CELLS if letter in encoded]
+        literals.add(rare[0] if rare else encoded)
+    return tuple(sorted(literals))
+
+
+def _first_tag(window: bytes, names: frozenset) -> re.Match | None:
+    """The first start tag of any of `names` in `window` (_tag_of(names).search): searched
+    for only when the window holds one of the names at all, which a sheet's cells seldom do,
+    so that most windows cost a few byte searches rather than a try of the pattern at every "<"."""
+    if any(literal in window for literal in _literals_of(names)):
+        return _tag_of(names).search(window)
+    return None
+
+
+def _holds(window: bytes, markup: bytes, start: int, stop: int) -> bool:
+    """Whether window[start:stop] holds `markup` ("<!", "<?"): its rarer last byte is looked for
+    first, a search much quicker than that of a pair starting with "<"."""
+    return window.find(markup[-1:], start, stop) != -1 and window.find(markup, start, stop) != -1
+
+
 def _last_end_tag(window: bytes, name: str, stop: int) -> int:
     """Where the last end tag of `name` (any prefix) in window[:stop] ends, else -1: the name is
     looked for as it is (quick), and the tag only where it stands."""
@@ -363,7 +396,7 @@ def _parse(chunks: Iterator[bytes], handler: _Handler, budget: _Budget, counted:
 
     quiet = quiet and handler.needed is not None and stack is None
     if quiet:
-        needed, fresh_after, remembered = _tag_of(handler.needed), handler.fresh_after, handler.remembers
+        needed, fresh_after, remembered = handler.needed, handler.fresh_after, handler.remembers
         remembered_start = _tag_of(frozenset({remembered})) if remembered else None
         # holds_nothing: the handler, had it read the part so far, would hold nothing of it (no
         # `remembers` element started since the last end of `fresh_after`); plain: no comment,
@@ -378,12 +411,12 @@ def _parse(chunks: Iterator[bytes], handler: _Handler, budget: _Budget, counted:
             if b"\x00" in chunk:   # UTF-16: the tags are not the bytes searched for
                 raise _StartAgain(index + 1)
             window = tail + chunk
-            found = needed.search(window)
+            found = _first_tag(window, needed)
             stop = found.start() if found else len(window)
             if plain:
                 markup = _markup_start(window, index == 0)
-                plain = markup != -1 and window.find(b"<!", markup, stop) == -1 \
-                    and window.find(b"<?", markup, stop) == -1
+                plain = markup != -1 and not _holds(window, b"<!", markup, stop) \
+                    and not _holds(window, b"<?", markup, stop)
             if plain and fresh_after is not None:
                 ended = _last_end_tag(window, fresh_after, stop)
                 if ended != -1 or holds_nothing:

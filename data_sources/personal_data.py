@@ -287,8 +287,14 @@ class PersonalDataGuard:
             # others a cell's findings depend on its value alone, so each distinct value is
             # looked at once, and only a row holding a value with findings is gone through
             special = {row - 1 for name, row, _ in recognised if name == sheet.name} | {header_row}
-            flagged = self._flagged_values(row for index, row in enumerate(sheet.rows) if index not in special)
-            for row_index, row in enumerate(sheet.rows):
+            # the values of the header rows too: they are read cell by cell anyway, and a value
+            # flagged that only they hold sends no other row to be read so
+            flagged = self._flagged_values(sheet.rows)
+            indexes = range(len(sheet.rows))
+            if flagged is not None and not flagged:   # nothing found outside the header rows
+                indexes = sorted(index for index in special if index is not None and 0 <= index < len(sheet.rows))
+            for row_index in indexes:
+                row = sheet.rows[row_index]
                 if row_index not in special and flagged is not None and flagged.isdisjoint(row):
                     continue
                 for col_index, cell in enumerate(row):
@@ -308,10 +314,10 @@ class PersonalDataGuard:
                         ))
 
     def _flagged_values(self, rows) -> set | None:
-        """The values of `rows` (not header rows) in which something is found; None when the
-        values cannot be told apart in a set. Equal values of different types (1, 1.0, True)
-        are one there, and their findings are the same: only a whole number of many digits is
-        ever found in a number."""
+        """The values of `rows` in which something is found, read as cells outside the header
+        rows; None when the values cannot be told apart in a set. Equal values of different
+        types (1, 1.0, True) are one there, and their findings are the same: only a whole
+        number of many digits is ever found in a number."""
         try:
             values = set(itertools.chain.from_iterable(rows))
         except TypeError:

@@ -32,16 +32,23 @@ def read_file(file_name: str, data: bytes, settings) -> tuple[list[RawSheet], st
     file_type, problems = check_file(file_name, data, settings)
     if problems:
         return [], file_type, problems
+    sheets, problems = read_checked(file_name, data, file_type, settings)
+    return sheets, file_type, problems
+
+
+def read_checked(file_name: str, data: bytes, file_type: str, settings) -> tuple[list[RawSheet], list[Problem]]:
+    """The sheets of a file that check_file passed as `file_type`, or its file-level errors;
+    never raises for bad content."""
     try:
-        return read_workbook(file_name, data, file_type, settings), file_type, []
+        return read_workbook(file_name, data, file_type, settings), []
     except LimitExceeded as exceeded:
-        return [], file_type, [exceeded.problem]
+        return [], [exceeded.problem]
     except python_calamine.PasswordError:
-        return [], file_type, [Problem("unreadable_file", value=file_name, params={"reason": "password"})]
+        return [], [Problem("unreadable_file", value=file_name, params={"reason": "password"})]
     except BaseException as error:
         if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)):
             raise
-        return [], file_type, [Problem("unreadable_file", value=file_name, params={"reason": "damaged"})]
+        return [], [Problem("unreadable_file", value=file_name, params={"reason": "damaged"})]
 
 
 def read_workbook(file_name: str, data: bytes, file_type: str, settings) -> list[RawSheet]:
@@ -74,15 +81,28 @@ def _grid(sheet) -> list[list]:
         return []
     first_row, first_col = sheet.start
     rows = [[None] * (first_col + sheet.width) for _ in range(first_row)]
-    padding = [None] * first_col
-    for values in sheet.to_python(skip_empty_area=True):
-        rows.append(padding + _cleaned(values))
+    rows += _cleaned_rows(sheet.to_python(skip_empty_area=True), [None] * first_col)
     return rows
 
 
 def _cleaned(values: list) -> list:
     """The values with blanks (empty or only spaces) as None; everything else kept as read."""
     return [None if isinstance(value, str) and not value.strip() else value for value in values]
+
+
+def _cleaned_rows(records: list[list], padding: list | None = None) -> list[list]:
+    """Each record _cleaned, after `padding`: the blank texts of all the records are found
+    once among their distinct values, and a record that holds none of them is kept as the
+    list it is (the records are the caller's own, fresh from a reader), so that only a
+    record with a blank cell is built again."""
+    try:
+        distinct = set(itertools.chain.from_iterable(records))
+    except TypeError:   # a value that cannot be told apart in a set: each record on its own
+        return [(padding or []) + _cleaned(record) for record in records]
+    blanks = {value: None for value in distinct if isinstance(value, str) and not value.strip()}
+    keys, blank = blanks.keys(), blanks.get
+    cleaned = [record if keys.isdisjoint(record) else list(map(blank, record, record)) for record in records]
+    return [padding + record for record in cleaned] if padding else cleaned
 
 
 def read_csv(file_name: str, data: bytes, settings) -> RawSheet:
@@ -104,15 +124,71 @@ def read_csv(file_name: str, data: bytes, settings) -> RawSheet:
     name = PurePath(file_name).stem
     budget = GridBudget(file_name, settings)
     budget.open_tab(name)
+    rows = _records_at_once(text, delimiter, settings, budget)
+    if rows is None:
+        budget = GridBudget(file_name, settings)
+        budget.open_tab(name)
+        rows = _records_line_by_line(text, delimiter, settings, budget)
+    for row in rows:
+        if len(row) < budget.columns:
+            row.extend([None] * (budget.columns - len(row)))
+    return RawSheet(name=name, rows=rows)
+
+
+def _records_line_by_line(text: str, delimiter: str, settings, budget: GridBudget) -> list[list]:
+    """The cleaned records of a CSV text, each line checked as it is read (_GuardedLines) and
+    each record counted against the budget; raises LimitExceeded at the first limit passed."""
     lines = _GuardedLines(text, delimiter, settings, budget)
     rows = []
     for record in csv.reader(lines, delimiter=delimiter):
         lines.record_done()
         budget.reach(len(rows) + 1, len(record))
         rows.append(_cleaned(record))
-    for row in rows:
-        row.extend([None] * (budget.columns - len(row)))
-    return RawSheet(name=name, rows=rows)
+    return rows
+
+
+# Line breaks of str.splitlines other than those csv.reader takes (\r\n, \r, \n).
+_OTHER_LINE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _records_at_once(text: str, delimiter: str, settings, budget: GridBudget) -> list[list] | None:
+    """What _records_line_by_line gives, read without a check per line, for a text whose checks
+    could not refuse it: no more lines than there may be cells, no record of more than
+    _LONG_RECORD_CHARS, and a grid within the limits (the limits only grow harder to meet as
+    records are read, so the whole grid passing is every record passing). None for any other
+    text, and for one csv.reader fails on: it is read line by line, which says exactly where
+    and why it is refused."""
+    ends = text.count("\n") + text.count("\r") - text.count("\r\n")
+    lines = ends + (1 if text and text[-1] not in "\r\n" else 0)
+    if lines > settings.max_cells or len(text) > lines * min(csv.field_size_limit(), _LONG_RECORD_CHARS):
+        return None   # told before a list of them is made: too many, or one surely too long
+    # the lines _LINE finds: str.splitlines finds them quicker, unless a text holds another of
+    # the characters it breaks lines at
+    plain_breaks = not any(char in text for char in _OTHER_LINE_BREAKS)
+    if plain_breaks and '"' not in text:
+        # without a quote a record is its line split at the delimiter (csv.reader: an empty
+        # line is an empty record), unless a field may be longer than csv.reader takes
+        lines = text.splitlines()
+        longest = max(map(len, lines), default=0) + 2   # with its line ending
+        if longest > csv.field_size_limit():
+            return None
+        records = [line.split(delimiter) if line else [] for line in lines]
+    else:
+        lines = text.splitlines(keepends=True) if plain_breaks else _LINE.findall(text)
+        try:
+            records = list(csv.reader(lines, delimiter=delimiter))
+        except csv.Error:
+            return None
+        longest = max(map(len, lines), default=0)
+    # every record one line (a record is never fewer lines), so no record is longer than a line
+    if len(text) > _LONG_RECORD_CHARS and (len(records) != len(lines) or longest > _LONG_RECORD_CHARS):
+        return None
+    if records:
+        try:
+            budget.reach(len(records), max(map(len, records)))
+        except LimitExceeded:
+            return None
+    return _cleaned_rows(records)
 
 
 # A line with its ending (\r\n, \r or \n, as csv.reader takes them), or a last line without one.

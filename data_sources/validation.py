@@ -25,11 +25,12 @@ kind for a month that an earlier tab already covers are refused with `bad_date` 
 `duplicate_month` (a copied, old or summary tab would otherwise be added in twice).
 """
 
+import itertools
 import math
 import operator
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import numpy as np
 import pandas as pd
@@ -77,6 +78,43 @@ def _negative_zero(value) -> bool:
 def _first_index(keys: list) -> dict:
     """Each distinct key -> the index of its first occurrence in `keys`."""
     return dict(zip(reversed(keys), range(len(keys) - 1, -1, -1)))
+
+
+# Types of cells no value of another of them is equal to, except the numbers among themselves
+# (1 == 1.0 == True) and datetime and date (never equal, but one is the other's subclass)
+_APART_TYPES = frozenset({str, type(None), bool, int, float, date, datetime, time, timedelta})
+
+
+def _value_keys(values: list, signed_zero: bool = False, distinct: dict | None = None) -> list:
+    """Keys that group `values` as (type, value) pairs do (and, with `signed_zero`, tell a
+    float 0.0 from -0.0): the values themselves when no two of different types can be equal
+    among them, as in a column of texts, or of numbers of one type, and no zero is there to
+    tell apart by its sign; the pairs (or triples) otherwise. `distinct`: the values' own
+    dict.fromkeys, when the caller has it."""
+    types = set(map(type, distinct)) if distinct is not None else None
+    if types is None or types & {bool, int, float}:
+        # equal numbers of different types are one key of `distinct`: its types may hide one
+        types = set(map(type, values))
+    if types <= _APART_TYPES and len(types & {bool, int, float}) <= 1 and not (date in types and datetime in types):
+        if not (signed_zero and float in types and 0 in (dict.fromkeys(values) if distinct is None else distinct)):
+            return values
+    if signed_zero and float in types:   # -0.0 == 0.0, and a decimal keeps its sign
+        return list(zip(map(type, values), values, map(_negative_zero, values)))
+    return list(zip(map(type, values), values))
+
+
+def _object_table(rows: list[list]) -> np.ndarray | None:
+    """Rows of one length as a table of their cells (the same objects), whose columns are
+    read much quicker than by going through every row for each; None when they cannot be."""
+    if len(rows) < 1000:
+        return None
+    table = np.empty((len(rows), len(rows[0])), dtype=object)
+    try:
+        table[:] = rows
+    except (ValueError, TypeError):   # rows of other lengths, or a cell numpy reads as a sequence
+        return None
+    return table
+
 
 _TOTALS = re.compile(r"(yhteensä|yht|summa|totalt|total|sum)(\b|\.)", re.IGNORECASE)
 _YEAR_IN_TEXT = re.compile(r"(?<!\d)(20\d{2})(?!\d)")
@@ -284,28 +322,42 @@ class TabReader:
         month_column = vocabulary.MONTH_COLUMN[self.sheet]
         uploader = self.context.uploader_org
 
-        grid = [cells for _, cells in rows]
-        shortest = min(map(len, grid))
+        grid = list(map(operator.itemgetter(1), rows))
+        cells_table = _object_table(grid)
+        shortest = min(map(len, grid)) if cells_table is None else len(grid[0])
 
         def column(name: str) -> list:
             position = self.positions.get(name)
             if position is None:
                 return [None] * len(rows)
             if position < shortest:
+                if cells_table is not None:
+                    return cells_table[:, position].tolist()
                 return list(map(operator.itemgetter(position), grid))
             return [cells[position] if position < len(cells) else None for cells in grid]
 
+        # the columns whose values may read as _FAILED: only they are looked through for it
+        failing = []
         org_values = column("org_code")
-        orgs = self.each_value(org_values, lambda value: self.read_org_of(None, value)) \
+        orgs = self.each_value(org_values, lambda value: self.read_org_of(None, value), failing) \
             if "org_code" in self.positions else [uploader] * len(rows)
         month_values = column(month_column)
         if month_column in self.positions:
             year_values = column(YEAR_COLUMN)
-            keys = list(zip(map(type, month_values), month_values, map(type, year_values), year_values, orgs))
+            # a month is read with its year and organisation: the three make its key (a column
+            # the tab does not have holds one value, which tells no rows apart)
+            parts = [_value_keys(month_values)]
+            if YEAR_COLUMN in self.positions:
+                parts.append(_value_keys(year_values))
+            if "org_code" in self.positions:
+                parts.append(orgs)
+            keys = parts[0] if len(parts) == 1 else list(zip(*parts))
             read = {key: _FAILED if orgs[index] is _FAILED else self.probe(
                 self.read_month_of, None, month_values[index], year_values[index], orgs[index])
                 for key, index in _first_index(keys).items()}
             months = list(map(read.__getitem__, keys))
+            if _FAILED in read.values():
+                failing.append(months)
         else:
             months = [None] * len(rows)
         fields = []
@@ -314,21 +366,22 @@ class TabReader:
                 fields.append([self.read_field_of(None, None, name, rule)] * len(rows))
                 continue
             fields.append(self.each_value(column(name), lambda value, name=name, rule=rule:
-                                          self.read_field_of(None, value, name, rule)))
+                                          self.read_field_of(None, value, name, rule), failing))
         failed = set()
-        for values in (orgs, months, *fields):
-            if _FAILED in values:
-                failed.update(index for index, value in enumerate(values) if value is _FAILED)
+        for values in failing:
+            failed.update(index for index, value in enumerate(values) if value is _FAILED)
         names = ("source_row", "org_code", month_column, *FIELD_RULES[self.sheet])
         month_text = self.column_text(month_column) if month_column in self.positions else None
         table = zip((row for row, _ in rows), orgs, months, *fields)
         if not failed and self.sheet not in _ROW_RULES:   # nothing more to check row by row
             if sheet_ok:
                 self.result.block = dict(zip(names, map(list, (
-                    [row for row, _ in rows], orgs, months, *fields))))
+                    list(map(operator.itemgetter(0), rows)), orgs, months, *fields))))
             if month_text is not None:
-                for (org, month), index in _first_index(list(zip(orgs, months))).items():
-                    self.cover(org, month, rows[index][0], month_text, month_values[index])
+                # one organisation (no column for it): the months alone tell the keys apart
+                keys = list(zip(orgs, months)) if "org_code" in self.positions else months
+                for index in _first_index(keys).values():
+                    self.cover(orgs[index], months[index], rows[index][0], month_text, month_values[index])
             return
         for index, values in enumerate(table):
             row, cells = rows[index]
@@ -343,18 +396,20 @@ class TabReader:
             if sheet_ok and not self.row_errors:
                 self.result.records.append(record)
 
-    def each_value(self, values: list, read) -> list:
+    def each_value(self, values: list, read, failing: list | None = None) -> list:
         """read(value) for each of `values`, each distinct value (and type: 1, 1.0 and True are
-        told apart, and so are 0.0 and -0.0) read once; _FAILED where reading it finds a problem."""
-        types = set(map(type, values))
-        if types <= {str, type(None)}:
-            keys = values
-        elif float in types:   # -0.0 == 0.0, and a decimal keeps its sign
-            keys = list(zip(map(type, values), values, map(_negative_zero, values)))
+        told apart, and so are 0.0 and -0.0) read once; _FAILED where reading it finds a problem.
+        The list made is added to `failing` when it holds a _FAILED."""
+        distinct = dict.fromkeys(values)
+        keys = _value_keys(values, signed_zero=True, distinct=distinct)
+        if keys is values:   # each distinct value is its own key: the first of its kind is read
+            results = {value: self.probe(read, value) for value in distinct}
         else:
-            keys = list(zip(map(type, values), values))
-        results = {key: self.probe(read, values[index]) for key, index in _first_index(keys).items()}
-        return list(map(results.__getitem__, keys))
+            results = {key: self.probe(read, values[index]) for key, index in _first_index(keys).items()}
+        found = list(map(results.__getitem__, keys))
+        if failing is not None and _FAILED in results.values():
+            failing.append(found)
+        return found
 
     def probe(self, read, *args):
         """What read(*args) gives, or _FAILED when it reports a problem (reported nowhere)."""
@@ -366,26 +421,62 @@ class TabReader:
         return _FAILED if self.probe_failed else result
 
     def data_rows(self) -> list[tuple[int, list]]:
-        """(spreadsheet row, cells) below the header, without empty and totals rows."""
+        """(spreadsheet row, cells) below the header, without empty and totals rows.
+
+        A row whose first cell is filled with something other than a totals label, in a column
+        the tab reads, is a row of data whatever else it holds: such rows are told by their
+        first cell's value, each distinct value looked at once, and only the others are gone
+        through cell by cell (data_row)."""
         used = sorted(set(self.positions.values()) | set(self.header.months))
-        found = []
-        for index in range(self.header.index + 1, len(self.raw.rows)):
-            cells = self.raw.rows[index] or []
-            for first in cells:
-                if first is not None and not is_blank(first):
-                    break
+        start = self.header.index + 1
+        below = self.raw.rows[start:]
+        found: list[tuple[int, list]] = []
+        kinds = self._first_cell_kinds(below) if used and used[0] == 0 else None
+        if kinds is None:
+            for offset, cells in enumerate(below):
+                self.data_row(start + offset, cells, used, found)
+            return found
+        kind_of, firsts = kinds
+        if all(kind_of.values()):   # every row a row of data
+            return list(zip(range(start + 1, start + 1 + len(below)), below))
+        for offset, (cells, first) in enumerate(zip(below, firsts)):
+            if kind_of[first]:
+                found.append((start + offset + 1, cells))
             else:
-                continue   # an empty row
-            if isinstance(first, str) and _TOTALS.match(first.strip()):
-                self.warn("totals_row_skipped", index + 1, None, first.strip())
-                continue
-            # a note written beside the table is not a row of data (the guard still reads it)
-            width = len(cells)
-            for position in used:
-                if position < width and not is_blank(cells[position]):
-                    found.append((index + 1, cells))
-                    break
+                self.data_row(start + offset, cells, used, found)
         return found
+
+    @staticmethod
+    def _first_cell_kinds(rows: list) -> tuple[dict, list] | None:
+        """The first cell of each row, and for each of its distinct values whether it makes a row
+        of data (filled, and not a totals label); None when a row has no first cell or a value
+        cannot be told apart in a set."""
+        try:
+            firsts = list(map(operator.itemgetter(0), rows))
+            distinct = dict.fromkeys(firsts)
+        except (TypeError, IndexError):
+            return None
+        return {value: not is_blank(value) and not (isinstance(value, str) and _TOTALS.match(value.strip()))
+                for value in distinct}, firsts
+
+    def data_row(self, index: int, cells: list | None, used: list[int], found: list) -> None:
+        """Add (spreadsheet row, cells) of the 0-based row `index` to `found` unless it is empty,
+        a totals row (a warning) or a note beside the table."""
+        cells = cells or []
+        for first in cells:
+            if first is not None and not is_blank(first):
+                break
+        else:
+            return   # an empty row
+        if isinstance(first, str) and _TOTALS.match(first.strip()):
+            self.warn("totals_row_skipped", index + 1, None, first.strip())
+            return
+        # a note written beside the table is not a row of data (the guard still reads it)
+        width = len(cells)
+        for position in used:
+            if position < width and not is_blank(cells[position]):
+                found.append((index + 1, cells))
+                return
 
     def check_columns(self) -> bool:
         """Report missing required columns; False when rows cannot be completed."""
@@ -636,12 +727,31 @@ def _frame(sheet: str, parts: list[list[dict] | dict[str, list]]) -> pd.DataFram
             data[column] = pd.Series(np.array([nanoseconds[month] for month in values], dtype="int64")
                                      .view("datetime64[ns]"))
         elif column in INT_COLUMNS:
-            data[column] = pd.array(values, dtype="Int64")
+            data[column] = _masked_array(values, int)
         elif column in FLOAT_COLUMNS:
-            data[column] = pd.array(values, dtype="Float64")
+            data[column] = _masked_array(values, float)
         else:
             data[column] = pd.Series(values, dtype=object)
     return pd.DataFrame(data, columns=list(vocabulary.SHEET_COLUMNS[sheet]))
+
+
+def _masked_array(values: list, kind: type):
+    """pd.array(values, dtype="Int64") (`kind` int) or "Float64" (float), made through numpy when
+    every value is a `kind` or None, so that pandas need not look at each value: None (and NaN)
+    missing, as pandas makes them."""
+    dtype = "Int64" if kind is int else "Float64"
+    if not values or not set(map(type, values)) <= {kind, type(None)}:
+        return pd.array(values, dtype=dtype)
+    objects = np.array(values, dtype=object)
+    missing = np.fromiter(map(operator.is_, values, itertools.repeat(None)), dtype=bool, count=len(values))
+    objects[missing] = 1 if kind is int else np.nan   # what pandas puts under a missing value
+    try:
+        numbers = objects.astype(np.int64 if kind is int else np.float64)
+    except OverflowError:   # a whole number past 64 bits: pandas says so
+        return pd.array(values, dtype=dtype)
+    if kind is int:
+        return pd.arrays.IntegerArray(numbers, missing)
+    return pd.arrays.FloatingArray(numbers, missing | np.isnan(numbers))
 
 
 def _month_start(value) -> date:

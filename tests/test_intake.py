@@ -4,7 +4,9 @@ from datetime import date, datetime
 
 import openpyxl
 import pandas as pd
+import pytest
 
+from data_sources import intake
 from data_sources.intake import check_upload
 from data_sources.organisations import Registry
 from settings import Settings
@@ -115,3 +117,121 @@ def test_no_cell_text_outlives_its_check_in_the_value_caches():
     values.resolve_municipality("Turku")
     assert values._resolve_municipality_text.cache_info().hits >= 1
     values.clear_text_caches()
+
+
+def test_the_cycle_collector_is_on_again_after_a_check_as_it_was_before():
+    import gc
+
+    data = "Päivämäärä;Toimintamuoto;Lukumäärä\n3/2025;koulutus;2\n".encode()
+    assert gc.isenabled()
+    paused = []
+    original = intake.validate_sheets
+
+    def noting(*args, **kwargs):
+        paused.append(not gc.isenabled())
+        return original(*args, **kwargs)
+
+    try:
+        intake.validate_sheets = noting
+        assert check("toiminta.csv", data).ok
+        assert paused == [True] and gc.isenabled()
+        gc.disable()   # left off by someone else: it stays off
+        check("toiminta.csv", data)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        intake.validate_sheets = original
+
+
+def test_the_cycle_collector_is_on_again_after_a_check_that_fails_and_after_checks_side_by_side():
+    import gc
+    import threading
+
+    with pytest.raises(RuntimeError):
+        with intake.collector_paused():
+            raise RuntimeError
+    assert gc.isenabled()
+    inside, release = threading.Event(), threading.Event()
+
+    def long_check():
+        with intake.collector_paused():
+            inside.set()
+            release.wait(10)
+
+    other = threading.Thread(target=long_check)
+    other.start()
+    inside.wait(10)
+    with intake.collector_paused():
+        assert not gc.isenabled()
+    assert not gc.isenabled()   # the other check still runs
+    release.set()
+    other.join()
+    assert gc.isenabled()
+
+
+class Text:
+    def __init__(self, text):
+        self.text = text
+
+
+def texts_then(count: int, error: Exception | None, length: int = 10):
+    for number in range(count):
+        yield Text(f"{number}".ljust(length))
+    if error is not None:
+        raise error
+
+
+@pytest.mark.parametrize("count", [0, 1, 5, 40])
+@pytest.mark.parametrize("error", [None, ValueError("rikki"), MemoryError()])
+@pytest.mark.parametrize("limit", [1, 25, 1 << 20])
+@pytest.mark.parametrize("done_after", [None, 0, 3])
+def test_texts_read_ahead_come_as_the_texts_themselves(monkeypatch, count, error, limit, done_after):
+    expected, expected_error = [], None
+    try:
+        for text in texts_then(count, error):
+            expected.append(text.text)
+    except Exception as raised:
+        expected_error = raised
+    monkeypatch.setattr(intake.TextsAhead, "LIMIT", limit)
+    ahead = intake.TextsAhead(texts_then(count, error))
+    calls = []
+    ahead.read_ahead(done=lambda: calls.append(1) or (done_after is not None and len(calls) > done_after))
+    got, got_error = [], None
+    try:
+        for text in ahead:
+            got.append(text.text)
+    except Exception as raised:
+        got_error = raised
+    assert got == expected and got_error is expected_error
+
+
+def test_a_workbook_read_beside_its_texts_is_checked_as_read_one_after_the_other(monkeypatch):
+    """The thread that reads the cells changes nothing of what the check finds."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Toiminta"
+    sheet.append(["Päivämäärä", "Toimintamuoto", "Lukumäärä"])
+    for _ in range(50):
+        sheet.append(["3/2025", "koulutus", 2])
+    sheet["E3"] = "Soita 040 1234567"
+    sheet.oddFooter.center.text = "maija@example.fi"
+    sheet["B2"].hyperlink = "https://example.fi/131052-308T"
+    data = io.BytesIO()
+    book.save(data)
+
+    def one_after_the_other(file_name, data, file_type, settings):
+        from data_sources.file_texts import file_texts
+        from data_sources.readers import read_checked
+
+        sheets, problems = read_checked(file_name, data, file_type, settings)
+        return sheets, problems, lambda: file_texts(file_name, data, file_type, settings)
+
+    def described(checked):
+        return [(p.code, p.sheet, p.row, p.column, p.value, p.params.get("place"))
+                for p in checked.errors + checked.warnings]
+
+    beside = check("toiminta.xlsx", data.getvalue())
+    monkeypatch.setattr(intake, "_read_beside_texts", one_after_the_other)
+    alone = check("toiminta.xlsx", data.getvalue())
+    assert described(beside) == described(alone)
+    assert {p.params.get("place") for p in beside.errors} >= {"header_footer", "hyperlink"}

@@ -4,7 +4,7 @@ check it against the registry and locks, then store it or record the refusal."""
 from dataclasses import dataclass
 from datetime import date
 
-from data_sources.intake import check_upload
+from data_sources.intake import check_upload, collector_paused
 from data_sources.problems import CheckedUpload
 from settings import Settings, load_settings
 from warehouse import Warehouse
@@ -68,10 +68,11 @@ def import_file(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: 
                 today: date | None = None) -> ImportOutcome:
     """Check and, when accepted, store; a refusal is recorded in the audit log only."""
     org_code = registered_code(warehouse, org_code)
-    checked = check_file(warehouse, file_name, data, org_code=org_code, settings=settings, today=today)
-    if not checked.ok:
-        record_refusal(warehouse, checked, uploaded_by=uploaded_by, org_code=org_code, source=source)
-        return ImportOutcome(checked)
-    stored = store_upload(warehouse, checked, len(data), uploaded_by=uploaded_by, org_code=org_code,
-                          source=source)
+    with collector_paused():   # the checked rows live until they are stored (intake.collector_paused)
+        checked = check_file(warehouse, file_name, data, org_code=org_code, settings=settings, today=today)
+        if not checked.ok:
+            record_refusal(warehouse, checked, uploaded_by=uploaded_by, org_code=org_code, source=source)
+            return ImportOutcome(checked)
+        stored = store_upload(warehouse, checked, len(data), uploaded_by=uploaded_by, org_code=org_code,
+                              source=source)
     return ImportOutcome(checked, stored)
