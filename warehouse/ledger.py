@@ -8,6 +8,7 @@ does happens in one transaction, so a killed process leaves the warehouse as it 
 
 import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -131,12 +132,14 @@ def _sheet_months(checked: CheckedUpload, default_org: str | None) -> dict[tuple
         if frame is None or frame.empty:
             continue
         orgs = frame["org_code"].fillna(default_org) if default_org else frame["org_code"]
-        months = pd.to_datetime(frame[MONTH_COLUMN[sheet]]).dt.date
+        # each row's month as its first day, worked out on the column (a date object per row
+        # cost a tenth of a second for 100,000 rows)
+        months = pd.to_datetime(frame[MONTH_COLUMN[sheet]]).dt.to_period("M").dt.to_timestamp()
         headline = pd.to_numeric(frame[HEADLINE_COLUMNS[sheet]], errors="coerce").fillna(0)
         grouped = pd.DataFrame({"n": 1, "total": headline.to_numpy()}, index=[orgs, months]) \
             .groupby(level=[0, 1]).sum()
-        for (org, month), (n, total) in grouped.iterrows():
-            counts[(org, sheet, month.replace(day=1))] = (int(n), _number(total))
+        for (org, month), n, total in zip(grouped.index, grouped["n"], grouped["total"], strict=True):
+            counts[(org, sheet, month.date())] = (int(n), _number(total))
     return counts
 
 
@@ -262,16 +265,6 @@ def store_upload(
         upload_id = cur.execute("select coalesce(max(upload_id), 0) + 1 from uploads").fetchone()[0]
         stored_at = uploaded_at or now_utc()
         superseded = tuple(r.upload_id for r in preview.superseded)
-        # the canonical copy only: the file's own bytes may carry what no one may keep
-        # one copy per content (the same file sent again, or for a month rolled back, shares it)
-        if not cur.execute("select count(*) from archive_files where content_hash = ?",
-                           [checked.content_hash]).fetchone()[0]:
-            cur.execute(
-                "insert into archive_files (content_hash, file_name, size_bytes, content, archived_at,"
-                " content_format) values (?, ?, ?, ?, ?, ?)",
-                [checked.content_hash, checked.file_name, size_bytes, canonical_content(checked),
-                 stored_at, ARCHIVE_FORMAT],
-            )
         cur.execute(
             "insert into uploads (upload_id, uploaded_at, uploaded_by, org_code, file_name,"
             " content_hash, file_type, source, rows_added, rows_replaced, supersedes, source_ref, source_revision)"
@@ -306,6 +299,15 @@ def store_upload(
         cur.unregister("changes")
         for sheet, frame in checked.sheets.items():
             _insert_rows(cur, sheet, frame, upload_id, org_code)
+        # the canonical copy only: the file's own bytes may carry what no one may keep
+        # one copy per content (the same file sent again, or for a month rolled back, shares it)
+        if not cur.execute("select count(*) from archive_files where content_hash = ?",
+                           [checked.content_hash]).fetchone()[0]:
+            cur.execute(
+                "insert into archive_files (content_hash, file_name, size_bytes, content, archived_at,"
+                " content_format) values (?, ?, ?, ?, ?, ?)",
+                [checked.content_hash, checked.file_name, size_bytes, archived.result(), stored_at, ARCHIVE_FORMAT],
+            )
         record_event(
             cur, uploaded_by, "upload_stored", org_code=org_code, upload_id=upload_id,
             file_name=checked.file_name,
@@ -320,7 +322,12 @@ def store_upload(
         _pause_for_fault_test()
         return StoreResult(upload_id, preview.rows_added, preview.rows_replaced, superseded, False)
 
-    return warehouse.write(_change)
+    # the archive's canonical copy written beside the rows going in (DuckDB lets go of Python's
+    # lock while it inserts them; ~0.1 s of a 100,000-row file's store), once however often a
+    # DuckLake conflict makes the write run again
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        archived = pool.submit(canonical_content, checked)
+        return warehouse.write(_change)
 
 
 def _insert_rows(cur, sheet: str, frame: pd.DataFrame, upload_id: int, org_code: str | None) -> None:
