@@ -8,6 +8,7 @@ viewer's language, as a board viewer sees the figures (docs/board-pack.md).
 import io
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from PIL import Image
@@ -16,6 +17,7 @@ import i18n
 from boardpack import layout
 from boardpack.deck import Deck, build_slides, network_name
 from boardpack.pictures import chart_png, logo_png
+from charts import render
 from settings import PROJECT_ROOT, Settings
 from ui.context import PageContext
 
@@ -91,10 +93,17 @@ def build_pack(ctx: PageContext, fmt: str, progress: Callable[[int, int], None] 
 
     step()
     pictures = {}
-    for index in charts:
+
+    def picture(index: int) -> bytes:
         body = layout.frame(slides[index].title, slides[index].sentences).body
-        pictures[index] = chart_png(slides[index].view.chart, ratio=body.w / body.h)
-        step()
+        return chart_png(slides[index].view.chart, ratio=body.w / body.h)
+
+    # as many at once as there are drawing workers (charts.render); the progress is told from
+    # this thread, in the slides' order
+    with ThreadPoolExecutor(max_workers=render.WORKERS) as pool:
+        for index, png in zip(charts, pool.map(picture, charts), strict=True):
+            pictures[index] = png
+            step()
     deck = Deck(network=network, lang=ctx.lang, slides=tuple(slides), accent=accent, logo=logo, pictures=pictures)
     content = write_pptx(deck) if fmt == "pptx" else write_pdf(deck)
     step()
