@@ -561,11 +561,11 @@ def _matches(chunks: Iterator[bytes], pattern: re.Pattern) -> Iterator[re.Match]
 # it); a cell's first child when it holds content (a value, an inline string, a formula),
 # matched with its cell or alone when the cell ended the previous piece; the end of the data.
 _XLSX_TAG = re.compile(rb"""
-    <(?:\w+:)?(row)(?=[\s/>])(?![^>]*\sr="[^"]*"[^>]*/>)(?:[^>]*?\sr="(\d+)")?[^>]*>
-  | <(?:\w+:)?c(?=[\s/>])(?![^>]*\sr="[^"]*"[^>]*/>)(?:[^>]*?\sr="([A-Za-z]*)(\d*)")?([^>]*)>
-    (\s*<(?:\w+:)?(?:v|is|f)[\s/>])?
-  | (<(?:\w+:)?(?:v|is|f)[\s/>])
-  | (</(?:\w+:)?sheetData>)
+    <(?:[^\s<>/:=\"']+:)?(row)(?=[\s/>])(?![^>]*\sr="[^"]*"[^>]*/>)(?:[^>]*?\sr="(\d+)")?[^>]*>
+  | <(?:[^\s<>/:=\"']+:)?c(?=[\s/>])(?![^>]*\sr="[^"]*"[^>]*/>)(?:[^>]*?\sr="([A-Za-z]*)(\d*)")?([^>]*)>
+    (\s*<(?:[^\s<>/:=\"']+:)?(?:v|is|f)[\s/>])?
+  | (<(?:[^\s<>/:=\"']+:)?(?:v|is|f)[\s/>])
+  | (</(?:[^\s<>/:=\"']+:)?sheetData>)
 """, re.VERBOSE)
 
 
@@ -577,7 +577,7 @@ def _column_number(letters: bytes) -> int:
     return number
 
 
-_XLSX_ROOT = re.compile(rb"<(\w+:)?worksheet[\s>]")
+_XLSX_ROOT = re.compile(rb"<([^\s<>/:=\"']+:)?worksheet[\s>]")
 _QUICK_PIECE_LIMIT = 1024 * 1024
 
 
@@ -642,7 +642,7 @@ def _xlsx_pieces(chunks: Iterator[bytes]) -> Iterator[tuple[bytes, int, bytes] |
                     yield None
                     return
                 continue
-        if prefix is None:
+        if prefix is None or _foreign_cells(pending, prefix):
             yield None
             return
         end = pending.find(b"</" + prefix + b"sheetData>", 0, cut)
@@ -652,6 +652,22 @@ def _xlsx_pieces(chunks: Iterator[bytes]) -> Iterator[tuple[bytes, int, bytes] |
         if finished:
             return
         pending = pending[cut:]
+
+
+@functools.cache
+def _foreign_cell(prefix: bytes) -> re.Pattern:
+    """A cell start tag under another namespace prefix than the root's (or none, or another)."""
+    return re.compile(rb"<(?!" + re.escape(prefix) + rb"c[\s/>])(?:[^\s<>/:=\"']+:)?c[\s/>]")
+
+
+def _foreign_cells(pending: bytes, prefix: bytes) -> bool:
+    """Whether `pending` holds a cell the quick scans would not see: calamine reads a cell
+    whatever its prefix, so a <y:c> in a <worksheet> (or a <c> in an <x:worksheet>) would pass
+    the grid limits uncounted. Such a part goes to the tag-by-tag scan, which counts every cell.
+    Without a root prefix only a tag with a colon can be one: looked for by the bytes first."""
+    if not prefix and b":c" not in pending:
+        return False
+    return _foreign_cell(prefix).search(pending) is not None
 
 
 # The sheet's own claim of its extent, the last cell of <dimension ref="A1:I100001"/>: only

@@ -956,3 +956,34 @@ def test_control_characters_counted_as_bytes_are_those_counted_in_the_text(seed)
     if rng.random() < 0.3:
         data += b"\x1a" * rng.randrange(1, 5)
     assert file_safety.decode_text(data) == decoded_one_by_one(data)
+
+
+FOREIGN_PREFIX_SHEETS = {
+    # found by an attacker's review: the quick scans looked for cells under the root's prefix only,
+    # and calamine reads a cell under any prefix (a dense grid of 10^10 cells)
+    "a prefixed root, cells without a prefix": (
+        b'<x:worksheet xmlns:x="main" xmlns="main"><dimension ref="A1"/><sheetData><row r="1"><c r="A1"><v>1</v></c>'
+        b'</row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></x:worksheet>'),
+    "a plain root, cells under another prefix": (
+        b'<worksheet xmlns="main" xmlns:y="main"><dimension ref="A1"/><sheetData><row r="1"><y:c r="A1"><y:v>1</y:v>'
+        b'</y:c></row><row r="1048576"><y:c r="XFD1048576"><y:v>1</y:v></y:c></row></sheetData></worksheet>'),
+    "a prefixed root, cells under a third prefix (with a hyphen, as XML allows)": (
+        b'<x:worksheet xmlns:x="main" xmlns:z-1="main"><x:sheetData><x:row r="1"><z-1:c r="XFD1048576"><z-1:v>1'
+        b'</z-1:v></z-1:c></x:row></x:sheetData></x:worksheet>'),
+}
+
+
+@pytest.mark.parametrize("sheet", FOREIGN_PREFIX_SHEETS)
+def test_a_cell_under_another_namespace_prefix_than_the_root_is_counted(monkeypatch, sheet):
+    quick, exact, bounded = checked_both_ways(monkeypatch, workbook_of_parts([FOREIGN_PREFIX_SHEETS[sheet]]), SETTINGS)
+    assert quick == exact and not bounded
+    file_type, problems = quick
+    assert [problem.code for problem, _ in problems] == ["file_too_large"]
+    assert problems[0][0].params.get("reason") in ("too_many_columns", "too_many_rows"), problems[0][0].params
+
+
+def test_a_cell_under_a_prefix_of_non_ascii_letters_is_counted(monkeypatch):
+    part = ('<worksheet xmlns="main" xmlns:ä="main"><sheetData><row r="1"><ä:c r="XFD1048576"><ä:v>1</ä:v></ä:c>'
+            '</row></sheetData></worksheet>').encode()
+    quick, exact, _ = checked_both_ways(monkeypatch, workbook_of_parts([part]), SETTINGS)
+    assert quick == exact and [problem.code for problem, _ in quick[1]] == ["file_too_large"]
