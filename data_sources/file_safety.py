@@ -84,8 +84,9 @@ def check_file(file_name: str, data: bytes, settings) -> tuple[str | None, list[
     return "csv", []
 
 
-def decode_text(data: bytes) -> str | None:
-    """The text of a CSV file: UTF-8 (BOM stripped) or Windows-1252; None when it is not text."""
+def decoded(data: bytes) -> str | None:
+    """The bytes as UTF-8 (BOM stripped) or Windows-1252 text; None with a NUL, undecodable, or
+    markup (HTML or XML saved with a spreadsheet name: not a CSV). Control characters unchecked."""
     if b"\0" in data:
         return None
     try:
@@ -95,8 +96,14 @@ def decode_text(data: bytes) -> str | None:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             return None
-    if _MARKUP_START.match(text):
-        return None  # HTML or XML saved with a spreadsheet name: not a CSV
+    return None if _MARKUP_START.match(text) else text
+
+
+def decode_text(data: bytes) -> str | None:
+    """The text of a CSV file: UTF-8 (BOM stripped) or Windows-1252; None when it is not text."""
+    text = decoded(data)
+    if text is None:
+        return None
     # Binary data decodes as cp1252 too, but is full of control characters; text has none,
     # except perhaps a stray one (old Excel writes \x0b for a line break inside a cell), nor
     # the Ctrl-Z some programs end a file with. A byte below 0x80 is the character it reads as

@@ -97,6 +97,16 @@ def described(problems) -> list:
              p.params.get("hint"), p.params.get("count")) for p in problems]
 
 
+def assert_read_alike(quick, plain) -> None:
+    """The same sheets, problems, warnings and months, read the quick way and the plain way."""
+    assert sorted(quick[0]) == sorted(plain[0])
+    for sheet in plain[0]:
+        pd.testing.assert_frame_equal(quick[0][sheet], plain[0][sheet])
+    assert described(quick[1]) == described(plain[1])
+    assert described(quick[2]) == described(plain[2])
+    assert quick[3] == plain[3]
+
+
 def compare(monkeypatch, sheets, **context):
     def run():
         return validate_sheets(sheets, registry=REGISTRY, today=TODAY, future_days=31, **context)
@@ -105,12 +115,7 @@ def compare(monkeypatch, sheets, **context):
     with monkeypatch.context() as patched:
         patched.setattr(validation.TabReader, "read_quickly", row_by_row)
         plain = run()
-    assert sorted(quick[0]) == sorted(plain[0])
-    for sheet in plain[0]:
-        pd.testing.assert_frame_equal(quick[0][sheet], plain[0][sheet])
-    assert described(quick[1]) == described(plain[1])
-    assert described(quick[2]) == described(plain[2])
-    assert quick[3] == plain[3]
+    assert_read_alike(quick, plain)
     return quick
 
 
@@ -564,12 +569,7 @@ def compare_with_reference(monkeypatch, sheets, **context):
         patched.setattr(validation.TabReader, "read_quickly", row_by_row)
         patched.setattr(validation.TabReader, "_first_cell_kinds", staticmethod(lambda rows: None))
         plain = run()
-    assert sorted(quick[0]) == sorted(plain[0])
-    for sheet in plain[0]:
-        pd.testing.assert_frame_equal(quick[0][sheet], plain[0][sheet])
-    assert described(quick[1]) == described(plain[1])
-    assert described(quick[2]) == described(plain[2])
-    assert quick[3] == plain[3]
+    assert_read_alike(quick, plain)
     return quick
 
 
@@ -921,16 +921,8 @@ def test_a_column_of_numbers_made_through_numpy_is_what_pandas_makes(seed, kind,
 def decoded_one_by_one(data: bytes) -> str | None:
     """file_safety.decode_text as it counted control characters: one regular-expression match
     at a time in the decoded text, the Ctrl-Z at its end left out."""
-    if b"\0" in data:
-        return None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            return None
-    if file_safety._MARKUP_START.match(text):
+    text = file_safety.decoded(data)
+    if text is None:
         return None
     end = len(text)
     while end and text[end - 1] == "\x1a":

@@ -99,18 +99,15 @@ def get_warehouse() -> Warehouse:
     return _warehouse(get_settings().db)
 
 
-# events that change nothing a cached query, figure or view reads: a sign-in is written for every
-# new ID token (a refused one too), so counting them would empty every user's caches at each one
-NOT_DATA_EVENTS = SIGN_IN_EVENTS
-
-
 def data_version(warehouse: Warehouse) -> int:
     """Grows with every event but a sign-in or sign-out (an upload stored, refused or rolled back,
     a month locked, an organisation or a person changed …); part of every cache key."""
     cur = warehouse.cursor()
     try:
+        # a sign-in is written for every new ID token (a refused one too) and changes nothing a
+        # cached query, figure or view reads: counted, it would empty every user's caches
         return int(cur.execute("select coalesce(max(event_id), 0) from audit_log where not (action = any(?))",
-                               [list(NOT_DATA_EVENTS)]).fetchone()[0])
+                               [list(SIGN_IN_EVENTS)]).fetchone()[0])
     finally:
         cur.close()
 
