@@ -27,14 +27,19 @@ lang = frame.render_language_picker()
 st.html(frame.widget_texts_style(lang))
 st.html(frame.accessibility_markup(lang), unsafe_allow_javascript=True)
 settings = frame.get_settings()
+# before st.navigation below has run, Streamlit lists the pages/ folder's files in the sidebar
+# (the multipage mode of old): a run that stops before it shows its message without that list
+NO_PAGE_LIST = "<style>[data-testid='stSidebarNav'] {display: none;}</style>"
 try:
     warehouse = frame.get_warehouse()
 except WarehouseBusy:  # an import or a backup holds the file a moment: said, and the next click retries
     log.warning("the warehouse file is held by another process; the visitor was asked to wait")
+    st.html(NO_PAGE_LIST)
     st.warning(i18n.t(lang, "frame.warehouse_busy"), icon=":material/hourglass_top:")
     st.stop()
 except WarehouseTooNew as error:  # a newer installation upgraded it: this one must not write it
     log.error("%s", error)
+    st.html(NO_PAGE_LIST)
     st.error(i18n.t(lang, "frame.warehouse_too_new"), icon=":material/update:")
     st.stop()
 # who is looking, read again on every run: a changed role holds from the next click
