@@ -70,6 +70,29 @@ def test_a_canonical_copy_reads_back_as_the_same_rows():
     assert back.sheets["toiminta"].to_dict("records") == frame.to_dict("records")
 
 
+def test_a_canonical_copy_is_the_compact_json_the_archive_always_held():
+    """orjson writes it now; the copies json.dumps wrote before read as the same document, and
+    ordinary rows (letters beyond ASCII, blanks, hours with decimals) give the very same bytes."""
+    import json
+
+    frame = activity_frame([(None, "2025-01-01", "koulutus", 3, "Turku"), ("aurinko", "2025-02-01", "muu", 2, "Åbo")])
+    frame["hours"] = [1.5, None]
+    frame["feedback"] = pd.array([4.25, None], dtype="Float64")
+    checked = CheckedUpload(file_name="a.xlsx", content_hash="h", file_type="xlsx", sheets={"toiminta": frame})
+    content = canonical_content(checked)
+    document = json.loads(content)
+    assert json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8") == content
+    assert "Åbo".encode() in content and document["sheets"]["toiminta"]["rows"][1][-2:] == ["Åbo", None]
+
+
+def test_a_count_beyond_64_bits_is_still_written_and_read_back():
+    frame = activity_frame([(None, "2025-01-01", "koulutus", 3, "Turku")])
+    frame["count_activities"] = pd.Series([2**70], dtype=object)
+    checked = CheckedUpload(file_name="a.csv", content_hash="h", file_type="csv", sheets={"toiminta": frame})
+    back = checked_from_canonical(canonical_content(checked), file_name="a.csv", content_hash="h")
+    assert back.sheets["toiminta"]["count_activities"].tolist() == [2**70]
+
+
 @pytest.mark.parametrize("content, message", [
     (b"PK\x03\x04 a raw xlsx", "not a canonical copy"),
     (b'{"format": "raw"}', "not a canonical copy"),
