@@ -9,6 +9,7 @@ from streamlit.logger import get_logger
 import i18n
 from queries.periods import default_period
 from queries.scope import Scope
+from settings import SettingsError
 from ui import auth
 from ui import context as frame
 from ui.present import presenting
@@ -26,10 +27,16 @@ st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'] {display: non
 lang = frame.render_language_picker()
 st.html(frame.widget_texts_style(lang))
 st.html(frame.accessibility_markup(lang), unsafe_allow_javascript=True)
-settings = frame.get_settings()
 # before st.navigation below has run, Streamlit lists the pages/ folder's files in the sidebar
 # (the multipage mode of old): a run that stops before it shows its message without that list
 NO_PAGE_LIST = "<style>[data-testid='stSidebarNav'] {display: none;}</style>"
+try:
+    settings = frame.get_settings()
+except SettingsError as error:  # a setting the app would misread (a threshold of 1 protects nothing)
+    log.error("%s", error)
+    st.html(NO_PAGE_LIST)
+    st.error(frame.settings_error_text(lang, error), icon=":material/settings_alert:")
+    st.stop()
 try:
     warehouse = frame.get_warehouse()
 except WarehouseBusy:  # an import or a backup holds the file a moment: said, and the next click retries

@@ -32,6 +32,12 @@ class UsageError(Exception):
     code = "usage"
 
 
+class SettingsUnusable(UsageError):
+    """A setting in secrets.toml or the environment the command cannot run with."""
+
+    code = "settings"
+
+
 class WarehouseInUse(UsageError):
     """Another process held the warehouse file for longer than the lock timeout."""
 
@@ -736,6 +742,7 @@ def main(argv: list[str] | None = None) -> int:
             json.dump({"ok": False, "code": "usage", "message": "the command line could not be read"}, _out())
             _out().write("\n")
         return EXIT_OK if exit_.code == 0 else EXIT_USAGE
+    from settings import SettingsError
     from warehouse import WarehouseBusy
     from warehouse.imports import UnknownOrganisation
 
@@ -749,6 +756,8 @@ def main(argv: list[str] | None = None) -> int:
                 raise WarehouseInUse(f"the warehouse is in use by another process: {error}") from error
         except (UsageError, UnknownOrganisation):
             raise
+        except SettingsError as error:   # a setting the command would misread: which, and what it must be
+            raise SettingsUnusable(str(error)) from error
         except Exception as error:  # an error no one foresaw: said in one line (the detail to the log)
             import logging
 

@@ -85,12 +85,56 @@ class Settings:
         return int(self.zip_max_total_mb * 1024 * 1024)
 
 
+class SettingsError(ValueError):
+    """A setting the app cannot run with: `name` says which, `expected` what it must be
+    (`integer`, `number`, `at_least` `minimum`), in words any language can give (i18n
+    settings.*); the value itself is not repeated (a setting may be a secret)."""
+
+    def __init__(self, name: str, expected: str, minimum: float | None = None):
+        self.name, self.expected, self.minimum = name, expected, minimum
+        words = f"at least {minimum:g}" if expected == "at_least" else \
+            {"integer": "a whole number", "number": "a number"}[expected]
+        super().__init__(f"the setting {name} (KOKEMUSMITTARI_{name.upper()} or [kokemusmittari] {name} in"
+                         f" secrets.toml) must be {words}")
+
+
+# the least value of each number setting: below it the app would quietly do the wrong thing
+# (a threshold under 2 protects no count; a limit of 0 refuses every file)
+MINIMUM = {
+    "upload_limit_mb": 0.001, "zip_max_entries": 1, "zip_max_total_mb": 0.001, "zip_max_ratio": 1,
+    "max_rows": 1, "max_columns": 1, "max_sheet_cells": 1, "max_cells": 1, "future_days": 0,
+    "suppression_threshold": 2, "lock_timeout": 0,
+}
+
+
+def _typed(name: str, kind: type, value):
+    """`value` (from TOML, the environment or a caller) as the setting's type, or SettingsError."""
+    if kind is str:
+        return str(value)
+    if isinstance(value, bool):   # TOML's true is no count: int(True) would be a threshold of 1
+        raise SettingsError(name, "integer" if kind is int else "number")
+    try:
+        number = float(value.strip().replace(",", ".")) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise SettingsError(name, "integer" if kind is int else "number") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise SettingsError(name, "integer" if kind is int else "number")
+    if kind is int:
+        if not number.is_integer():
+            raise SettingsError(name, "integer")
+        number = int(number)
+    if name in MINIMUM and number < MINIMUM[name]:
+        raise SettingsError(name, "at_least", MINIMUM[name])
+    return number
+
+
 def _secrets_file() -> Path:
     return Path(os.environ.get("KOKEMUSMITTARI_SECRETS", PROJECT_ROOT / ".streamlit" / "secrets.toml"))
 
 
 def load_settings(**overrides) -> Settings:
-    """Settings from defaults < secrets.toml < environment < explicit overrides (None ignored)."""
+    """Settings from defaults < secrets.toml < environment < explicit overrides (None ignored);
+    SettingsError for a value the app cannot run with."""
     values: dict = {}
     secrets = _secrets_file()
     if secrets.is_file():
@@ -105,6 +149,5 @@ def load_settings(**overrides) -> Settings:
     typed = {}
     for field in fields(Settings):
         if field.name in values:
-            kind = type(getattr(settings, field.name))
-            typed[field.name] = kind(values[field.name])
+            typed[field.name] = _typed(field.name, type(getattr(settings, field.name)), values[field.name])
     return replace(settings, **typed)

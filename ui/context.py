@@ -14,6 +14,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 import i18n
 from data_sources.values import municipality_label
+from i18n.formats import fmt_number
 from queries.periods import (
     ROLLING,
     Period,
@@ -25,7 +26,7 @@ from queries.periods import (
     period_from_range,
 )
 from queries.scope import Scope
-from settings import Settings, load_settings
+from settings import Settings, SettingsError, load_settings
 from ui.auth import Viewer, sign_out
 from ui.safe_text import escape_markdown
 from warehouse import Warehouse, open_warehouse
@@ -92,6 +93,15 @@ def _warehouse(location: str) -> Warehouse:
 
 def get_settings() -> Settings:
     return load_settings()
+
+
+def settings_error_text(lang: str, error: SettingsError) -> str:
+    """What a visitor reads when a setting cannot be used: which, what it must be, whom to ask."""
+    params = {}
+    if error.minimum is not None:
+        params["minimum"] = fmt_number(error.minimum, lang, 0 if float(error.minimum).is_integer() else 3)
+    return i18n.t(lang, "frame.settings_invalid", name=error.name, env=f"KOKEMUSMITTARI_{error.name.upper()}",
+                  expected=i18n.t(lang, f"frame.settings_{error.expected}", **params))
 
 
 def get_warehouse() -> Warehouse:
