@@ -133,10 +133,15 @@ def cmd_validate(args) -> int:
 
 def cmd_import(args) -> int:
     from warehouse.imports import import_file
+    from warehouse.ledger import PeriodLocked
 
     name, data = _read_input(args.file)
     with _open(args) as wh:
-        outcome = import_file(wh, name, data, org_code=args.org, uploaded_by=args.by, source="cli")
+        try:
+            outcome = import_file(wh, name, data, org_code=args.org, uploaded_by=args.by, source="cli")
+        except PeriodLocked as error:   # locked anew before each of its stores: refused, nothing stored
+            _emit(args, {"ok": False, "code": "locked_period", "message": str(error)}, [f"{name}: REFUSED: {error}"])
+            return EXIT_REFUSED
     document = outcome.checked.summary(args.lang)
     lines = [f"{outcome.checked.file_name}: {'OK' if outcome.checked.ok else 'REFUSED'}",
              *_problem_lines(outcome.checked, args.lang)]

@@ -184,6 +184,52 @@ def test_a_month_locked_between_check_and_confirm_stores_nothing(wh):
     assert list_audit(wh, actions=["upload_stored"]).empty
 
 
+def test_an_import_whose_month_is_locked_between_its_check_and_its_store_is_refused_by_row(wh, monkeypatch):
+    """The command line's import: leadership locks the month while the file is being checked.
+    The file is refused as if the lock had come first — its row named — and recorded once."""
+    import warehouse.imports as imports
+
+    real_check = imports.check_file
+
+    def check_then_lock(*args, **kwargs):
+        checked = real_check(*args, **kwargs)
+        if not list_locks(wh).shape[0]:
+            lock_months(wh, [date(2025, 3, 1)], "aurinko", actor=BOSS)
+        return checked
+
+    monkeypatch.setattr(imports, "check_file", check_then_lock)
+    outcome = import_file(wh, "maalis.csv", csv_of([("2/2025", "Muu", 1), ("3/2025", "Muu", 2)]),
+                          org_code="aurinko", uploaded_by="liisa@aurinkoranta.fi", source="cli")
+    assert outcome.stored is None
+    assert [(p.code, p.row) for p in outcome.checked.errors] == [("locked_period", 3)]
+    assert totals_by_month(wh) == {}
+    assert len(list_audit(wh, actions=["upload_refused"])) == 1
+    assert list_audit(wh, actions=["upload_stored"]).empty
+
+
+def test_an_import_whose_month_is_locked_before_every_store_is_refused_in_the_end(wh, monkeypatch):
+    import warehouse.imports as imports
+
+    real_check = imports.check_file
+    checks = []
+
+    def unlock_check_lock(*args, **kwargs):
+        if list_locks(wh).shape[0]:
+            unlock_months(wh, [date(2025, 3, 1)], "aurinko", actor=BOSS, reason="korjaus")
+        checks.append(real_check(*args, **kwargs))
+        lock_months(wh, [date(2025, 3, 1)], "aurinko", actor=BOSS)
+        return checks[-1]
+
+    monkeypatch.setattr(imports, "check_file", unlock_check_lock)
+    with pytest.raises(PeriodLocked):
+        import_file(wh, "maalis.csv", csv_of([("3/2025", "Muu", 2)]), org_code="aurinko",
+                    uploaded_by="liisa@aurinkoranta.fi", source="cli")
+    assert len(checks) == 3 and all(c.ok for c in checks)
+    assert totals_by_month(wh) == {}
+    refusals = list_audit(wh, actions=["upload_refused"])
+    assert len(refusals) == 1 and "locked_period" in refusals["details"].iloc[0]
+
+
 def test_a_rollback_touching_a_locked_month_is_refused_and_unlocking_needs_a_reason(wh):
     outcome = import_file(wh, "maalis.csv", csv_of([("3/2025", "Muu", 2)]), org_code="aurinko",
                           uploaded_by="liisa@aurinkoranta.fi", source="app")

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,28 @@ def test_a_locked_month_refuses_import_and_rollback_until_unlocked_with_a_reason
     unlocked = cli(db, "unlock", "--month", "2025-02", "--org", "aurinko", "--reason", "helmikuun korjaus", "--json")
     assert unlocked.returncode == 0 and json.loads(unlocked.stdout)["unlocked"] == 1
     assert cli(db, "rollback", str(stored["upload_id"])).returncode == 0
+
+
+def test_an_import_locked_anew_before_each_store_exits_1_with_one_document(db, good_csv, monkeypatch, capsys):
+    """In process, so that a lock can come between each check and its store (as leadership's
+    clicks in the app would): refused with exit code 1 and --json's one document, nothing stored."""
+    import cli as command_line
+    import warehouse.imports as imports
+    from warehouse import Warehouse
+    from warehouse.access import list_locks, lock_months, unlock_months
+
+    real_check = imports.check_file
+
+    def unlock_check_lock(warehouse, *args, **kwargs):
+        if len(list_locks(warehouse)):
+            unlock_months(warehouse, [date(2025, 2, 1)], "aurinko", actor="johto", reason="korjaus")
+        checked = real_check(warehouse, *args, **kwargs)
+        lock_months(warehouse, [date(2025, 2, 1)], "aurinko", actor="johto")
+        return checked
+
+    monkeypatch.setattr(imports, "check_file", unlock_check_lock)
+    code = command_line.main(["import", str(good_csv), "--org", "aurinko", "--db", str(db), "--json"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 1 and document["ok"] is False and document["code"] == "locked_period", document
+    with Warehouse(str(db)) as wh:
+        assert wh.cursor().execute("select count(*) from uploads").fetchone() == (0,)

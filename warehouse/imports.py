@@ -9,7 +9,14 @@ from data_sources.problems import CheckedUpload
 from settings import Settings, load_settings
 from warehouse import Warehouse
 from warehouse.access import locked_keys
-from warehouse.ledger import StoreResult, UploadPreview, preview_upload, record_refusal, store_upload
+from warehouse.ledger import (
+    PeriodLocked,
+    StoreResult,
+    UploadPreview,
+    preview_upload,
+    record_refusal,
+    store_upload,
+)
 from warehouse.organisations import load_registry
 
 
@@ -66,13 +73,22 @@ def check_and_preview(warehouse: Warehouse, file_name: str, data: bytes, *, org_
 def import_file(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: str | None,
                 uploaded_by: str, source: str, settings: Settings | None = None,
                 today: date | None = None) -> ImportOutcome:
-    """Check and, when accepted, store; a refusal is recorded in the audit log only."""
+    """Check and, when accepted, store; a refusal is recorded in the audit log only. A month
+    locked between the check and the store (leadership locking it meanwhile) refuses the file as
+    the check would have: it is checked again, and its rows in that month are the problems."""
     org_code = registered_code(warehouse, org_code)
     with collector_paused():   # the checked rows live until they are stored (intake.collector_paused)
-        checked = check_file(warehouse, file_name, data, org_code=org_code, settings=settings, today=today)
-        if not checked.ok:
-            record_refusal(warehouse, checked, uploaded_by=uploaded_by, org_code=org_code, source=source)
-            return ImportOutcome(checked)
-        stored = store_upload(warehouse, checked, len(data), uploaded_by=uploaded_by, org_code=org_code,
-                              source=source)
-    return ImportOutcome(checked, stored)
+        for _ in range(3):   # a month locked, and unlocked again, between every check and store: refused below
+            checked = check_file(warehouse, file_name, data, org_code=org_code, settings=settings, today=today)
+            if not checked.ok:
+                record_refusal(warehouse, checked, uploaded_by=uploaded_by, org_code=org_code, source=source)
+                return ImportOutcome(checked)
+            try:
+                stored = store_upload(warehouse, checked, len(data), uploaded_by=uploaded_by, org_code=org_code,
+                                      source=source)
+            except PeriodLocked:
+                continue
+            return ImportOutcome(checked, stored)
+    record_refusal(warehouse, checked, uploaded_by=uploaded_by, org_code=org_code, source=source,
+                   codes=["locked_period"])
+    raise PeriodLocked(f"{checked.file_name}: a month it changes was locked each time it was about to be stored")
