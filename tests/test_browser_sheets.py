@@ -13,6 +13,7 @@ from browser_support import ROOT, choose, chromium_page, expect_tile, screenshot
 from google_fake import FakeGoogle, FakeSheet
 from playwright.sync_api import expect
 
+import i18n
 from i18n.formats import fmt_number
 from queries.periods import add_months, last_complete_month
 
@@ -73,3 +74,20 @@ def test_connect_a_sheet_preview_confirm_and_sync(httpserver, tmp_path):
         page.reload()
         wait_for_app(page)
         expect_tile(page, "Toiminta yhteensä", fmt_number(4 + 6 + 20, "fi"))
+
+        # a mistake made in the sheet: Sync now refuses it in the sheet's words, and names the row
+        fake.sheets[KEY].version = 9
+        fake.sheets[KEY].tabs["Toiminta"][2][0] = "31.13.2025"
+        page.goto(f"{url}/upload")
+        wait_for_app(page)
+        choose(page, "Järjestö, jonka tiedot lähetät", "Kokeilu ry")
+        wait_for_app(page)
+        page.get_by_role("button", name="Synkronoi nyt").click()
+        wait_for_app(page)
+        expect(page.get_by_text(i18n.t_count("fi", "gsheets.refused", 1, count=1))).to_be_visible()
+        expect(page.get_by_text("Tiedostoa ei tallennettu")).to_have_count(0)
+        expect(page.get_by_text("31.13.2025").first).to_be_visible()
+        screenshot(page, "sheet-refused")
+        page.goto(f"{url}/")
+        wait_for_app(page)
+        expect_tile(page, "Toiminta yhteensä", fmt_number(4 + 6 + 20, "fi"))   # nothing of the refused read

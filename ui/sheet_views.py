@@ -63,13 +63,13 @@ def _render_connected(ctx: PageContext, client, connection, account: str) -> Non
             st.rerun()
         outcome = st.session_state.pop(f"{key}_synced", None)
         if outcome == "locked":
-            st.error(ctx.t("upload.locked_meanwhile"), icon=":material/lock:")
+            st.error(ctx.t("gsheets.locked_meanwhile"), icon=":material/lock:")
         elif isinstance(outcome, SheetError):
             st.error(outcome.message(ctx.lang, account=account), icon=":material/error:")
         elif outcome is not None and outcome.checked is None:
             st.info(ctx.t("gsheets.unchanged_revision"), icon=":material/check:")
         elif outcome is not None and not outcome.checked.ok:
-            _render_refusal(ctx, outcome.checked, f"{key}_sync_result")
+            _render_refusal(ctx, outcome.checked, f"{key}_sync_result", "gsheets")
         elif outcome is not None and outcome.stored.unchanged:
             st.info(ctx.t("gsheets.unchanged_content"), icon=":material/check:")
         elif outcome is not None:
@@ -108,7 +108,7 @@ def _render_connect(ctx: PageContext, client, org_code: str, account: str, repla
     with st.container(border=True):
         st.markdown(f"**{escape_markdown(checked.file_name)}**")
         if not checked.ok:
-            _render_refusal(ctx, checked, key)
+            _render_refusal(ctx, checked, key, "gsheets")
             return
         _render_warnings(ctx, checked, key)
         st.write(preview_sentence(ctx.lang, preview))
@@ -121,7 +121,7 @@ def _render_connect(ctx: PageContext, client, org_code: str, account: str, repla
             except PeriodLocked:
                 record_refusal(ctx.warehouse, checked, uploaded_by=ctx.actor, org_code=org_code, source=SOURCE,
                                codes=["locked_period"])
-                st.error(ctx.t("upload.locked_meanwhile"), icon=":material/lock:")
+                st.error(ctx.t("gsheets.locked_meanwhile"), icon=":material/lock:")
                 return
             del st.session_state[f"{key}_read"]
             st.session_state[f"{key}_generation"] = generation + 1   # connected: an empty box for another

@@ -273,8 +273,9 @@ def problems_table(lang: str, problems, with_kind: bool = False) -> pd.DataFrame
     }).astype(str)
 
 
-def _render_refusal(ctx: PageContext, checked: CheckedUpload, key: str) -> None:
-    st.error(i18n.t_count(ctx.lang, "upload.refused", len(checked.errors), count=len(checked.errors)),
+def _render_refusal(ctx: PageContext, checked: CheckedUpload, key: str, source: str = "upload") -> None:
+    """The problems of a refused file (`source` upload) or Google Sheet (gsheets): what to fix, and where."""
+    st.error(i18n.t_count(ctx.lang, f"{source}.refused", len(checked.errors), count=len(checked.errors)),
              icon=":material/block:")
     # a list reads best for the few problems most files have; the table and its download
     # carry every problem for the rare file with many
