@@ -198,6 +198,8 @@ def test_a_network_upload_for_several_organisations_shows_a_member_nothing_of_th
     assert sent[t("file")] == t("file_network")
     assert (sent[t("added")], sent[t("replaced")]) == ("–", "–")
     assert sent[t("months")] == "10/2026"          # the member's own month, not the other's September
+    assert sent[t("source")] == i18n.t("fi", "upload.source_app")
+    assert set(history[history[t("id")] != done.stored.upload_id][t("source")]) == {i18n.t("fi", "upload.source_demo")}
     assert "Majakka" not in history.to_csv()
     # the member re-sends its October: the preview names what it replaces without the file or sender
     crafted_upload(at, "Päivämäärä;Toimintamuoto;Lukumäärä\n5.10.2026;Vertaistukitapaaminen;4\n".encode())

@@ -354,6 +354,11 @@ def preview_sentence(lang: str, preview: UploadPreview) -> str:
     return text
 
 
+# how an upload came in (uploads.source): a file on this page, the command line, a connected
+# Google Sheet, the demo network
+UPLOAD_SOURCES = ("app", "cli", "gsheets", "demo")
+
+
 def render_history(ctx: PageContext, org_code: str | None) -> None:
     st.subheader(ctx.t("upload.history_title"))
     if ctx.role == "member":
@@ -375,6 +380,8 @@ def render_history(ctx: PageContext, org_code: str | None) -> None:
         t("when"): [fmt_local_time(moment, ctx.lang) for moment in ledger["uploaded_at"]],
         t("org"): [names.get(code, code) if code else "–" for code in ledger["org_code"]],
         t("file"): [t("file_network") if other else name for name, other in zip(ledger["file_name"], others)],
+        t("source"): [ctx.t(f"upload.source_{source}") if source in UPLOAD_SOURCES else str(source)
+                      for source in ledger["source"]],
         t("months"): [month_spans(list(pd.date_range(a, b, freq="MS").date)) if pd.notna(a) else ""
                       for a, b in zip(ledger["first_month"], ledger["last_month"])],
         t("added"): own_only("rows_added"),
