@@ -497,6 +497,43 @@ def cmd_sync(args) -> int:
     return code
 
 
+def cmd_check(args) -> int:
+    """Whether what the ledger keeps beside the rows — which rows are in force, and each protected
+    count's perturbed value — agrees with the upload pointers and the privacy key (it always should:
+    every upload and rollback keeps them in its own transaction); --repair rewrites what does not."""
+    from warehouse import rows_in_force
+    from warehouse.audit import record_event
+
+    with _open(args) as wh:
+        cur = wh.cursor()
+        try:
+            found = rows_in_force.check(cur)
+        finally:
+            cur.close()
+        wrong = {table: count for table, count in found.items() if count}
+        if wrong and args.repair:
+            def _change(cur):
+                rows_in_force.refresh(cur, tuple(wrong))
+                record_event(cur, args.by, "rows_refreshed", details={"rows": wrong})
+
+            wh.write(_change)
+            cur = wh.cursor()
+            try:
+                left = {table: count for table, count in rows_in_force.check(cur).items() if count}
+            finally:
+                cur.close()
+        else:
+            left = wrong
+    lines = [f"{table}: {count} rows out of step" for table, count in wrong.items()] or \
+        ["every row in force, and every perturbed count, agrees with the ledger and the privacy key"]
+    if wrong and args.repair:
+        lines.append("repaired" if not left else f"still out of step after the repair: {left}")
+    elif wrong:
+        lines.append("run again with --repair to rewrite them from the ledger and the key")
+    _emit(args, {"ok": not left, "rows_out_of_step": found, "repaired": bool(wrong and args.repair)}, lines)
+    return EXIT_OK if not left else EXIT_REFUSED
+
+
 def cmd_backup(args) -> int:
     from warehouse.backup import BackupError, backup
 
@@ -646,6 +683,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--org", help="only this organisation's sheet")
     p.add_argument("--force", action="store_true", help="read the sheet even if its revision is the one last read")
     p.set_defaults(run=cmd_sync)
+
+    p = sub.add_parser("check", parents=[common],
+                       help="whether the rows in force and their perturbed counts agree with the ledger")
+    p.add_argument("--repair", action="store_true", help="rewrite the rows that do not, from the ledger and the key")
+    p.set_defaults(run=cmd_check)
 
     p = sub.add_parser("backup", parents=[common], help="a consistent copy of the warehouse, also while the app runs")
     p.add_argument("--out", required=True, help="a new file")

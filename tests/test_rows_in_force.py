@@ -229,3 +229,53 @@ def test_a_stale_column_is_found_by_the_check_and_put_right_by_a_refresh():
     assert sum(check(cur).values()) == 0
     cur.close()
     wh.close()
+
+
+def test_the_check_command_finds_rows_out_of_step_and_repairs_them_to_the_same_figures(tmp_path):
+    """An operator's look after a restore or a hand-made change: `cli.py check` exits 1 naming
+    each table's rows out of step, `--repair` rewrites them (recorded in the audit log), and the
+    board's figures are again exactly those of before."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from queries.figures import compute_figures
+    from queries.periods import parse_period
+    from queries.scope import Scope
+    from warehouse.access import list_audit
+
+    db = tmp_path / "wh.duckdb"
+    rng = random.Random(5)
+    with Warehouse(str(db)) as wh:
+        add_organisation(wh, "aurinko", "Aurinko ry", start_month=date(2025, 1, 1))
+        for n in range(3):
+            store_upload(wh, upload(rng, n, False), 10, uploaded_by="t", org_code="aurinko", source="cli")
+        board = Scope(exact=False, threshold=5)
+        before = compute_figures(wh, parse_period("2025H1"), board)
+        cur = wh.cursor()
+        cur.execute("update activity_rows set in_force = not in_force where source_row % 3 = 0")
+        cur.execute("update activity_rows set people_reached_perturbed = people_reached_perturbed + 7")
+        cur.close()
+        assert compute_figures(wh, parse_period("2025H1"), board) != before   # the figures did move
+
+    def cli(*args):
+        done = subprocess.run([sys.executable, "cli.py", "check", "--db", str(db), "--json", "--by", "ylläpito",
+                               *args], cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True,
+                              timeout=120)
+        return done.returncode, json.loads(done.stdout)
+
+    code, found = cli()
+    assert code == 1 and found["ok"] is False and found["repaired"] is False
+    assert found["rows_out_of_step"]["activity_rows"] > 0 and found["rows_out_of_step"]["attitude_rows"] == 0
+    code, repaired = cli("--repair")
+    assert code == 0 and repaired["ok"] is True and repaired["repaired"] is True
+    assert repaired["rows_out_of_step"] == found["rows_out_of_step"]      # what it found, and put right
+    code, again = cli()
+    assert code == 0 and again["repaired"] is False and sum(again["rows_out_of_step"].values()) == 0
+    with Warehouse(str(db)) as wh:
+        assert compute_figures(wh, parse_period("2025H1"), board) == before
+        log = list_audit(wh, actions=["rows_refreshed"])
+        assert list(log["actor"]) == ["ylläpito"]
+        out_of_step = found["rows_out_of_step"]["activity_rows"]
+        assert json.loads(log["details"].iloc[0])["rows"] == {"activity_rows": out_of_step}
