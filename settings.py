@@ -3,7 +3,9 @@ environment variables KOKEMUSMITTARI_<NAME> (upper case). No Streamlit import, s
 command line and the tests read the same values as the app.
 """
 
+import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -87,13 +89,18 @@ class Settings:
 
 class SettingsError(ValueError):
     """A setting the app cannot run with: `name` says which, `expected` what it must be
-    (`integer`, `number`, `at_least` `minimum`), in words any language can give (i18n
-    settings.*); the value itself is not repeated (a setting may be a secret)."""
+    (`integer`, `number`, `at_least` `limit`, `at_most` `limit`; `toml` for a secrets.toml that
+    cannot be read), in words any language can give (i18n frame.settings_*); the value itself is
+    not repeated (a setting may be a secret)."""
 
-    def __init__(self, name: str, expected: str, minimum: float | None = None):
-        self.name, self.expected, self.minimum = name, expected, minimum
-        words = f"at least {minimum:g}" if expected == "at_least" else \
-            {"integer": "a whole number", "number": "a number"}[expected]
+    def __init__(self, name: str, expected: str, limit: float | None = None):
+        self.name, self.expected, self.limit = name, expected, limit
+        if expected == "toml":
+            super().__init__(f"the settings file {name} cannot be read: it must be TOML with a table"
+                             " [kokemusmittari] (see docs/deployment.md)")
+            return
+        words = {"integer": "a whole number", "number": "a number", "at_least": "at least {:g}",
+                 "at_most": "at most {:g}"}[expected].format(limit)
         super().__init__(f"the setting {name} (KOKEMUSMITTARI_{name.upper()} or [kokemusmittari] {name} in"
                          f" secrets.toml) must be {words}")
 
@@ -105,26 +112,50 @@ MINIMUM = {
     "max_rows": 1, "max_columns": 1, "max_sheet_cells": 1, "max_cells": 1, "future_days": 0,
     "suppression_threshold": 2, "lock_timeout": 0,
 }
+# ... and the most, where more would break a calculation rather than merely be unwise (a month
+# ten years ahead is past any report; far more runs past the calendar's end)
+MAXIMUM = {"future_days": 3660}
+# no number setting past what every part of the app reads exactly (DuckDB binds a count as BIGINT,
+# a float holds whole numbers exactly up to 2**53)
+LARGEST = 2**53
+_WHOLE = re.compile(r"[+-]?\d+")
 
 
 def _typed(name: str, kind: type, value):
-    """`value` (from TOML, the environment or a caller) as the setting's type, or SettingsError."""
+    """`value` (from TOML, the environment or a caller) as the setting's type, or SettingsError.
+    A whole-number setting takes digits only ("20,000" is no 20); a number may have a decimal
+    comma ("2,5")."""
     if kind is str:
         return str(value)
+    wrong = SettingsError(name, "integer" if kind is int else "number")
     if isinstance(value, bool):   # TOML's true is no count: int(True) would be a threshold of 1
-        raise SettingsError(name, "integer" if kind is int else "number")
+        raise wrong
     try:
-        number = float(value.strip().replace(",", ".")) if isinstance(value, str) else float(value)
-    except (TypeError, ValueError):
-        raise SettingsError(name, "integer" if kind is int else "number") from None
-    if number != number or number in (float("inf"), float("-inf")):
-        raise SettingsError(name, "integer" if kind is int else "number")
-    if kind is int:
-        if not number.is_integer():
-            raise SettingsError(name, "integer")
-        number = int(number)
+        if isinstance(value, str):
+            text = value.strip()
+            if kind is int:
+                if not _WHOLE.fullmatch(text):
+                    raise wrong
+                number = int(text)
+            else:
+                number = float(text.replace(",", ".", 1) if text.count(",") == 1 and "." not in text else text)
+        elif kind is int and isinstance(value, int):
+            number = value
+        else:
+            number = float(value)
+            if kind is int:
+                if not number.is_integer():
+                    raise wrong
+                number = int(number)
+    except (TypeError, ValueError, OverflowError):
+        raise wrong from None
+    if isinstance(number, float) and not math.isfinite(number):
+        raise wrong
     if name in MINIMUM and number < MINIMUM[name]:
         raise SettingsError(name, "at_least", MINIMUM[name])
+    largest = MAXIMUM.get(name, LARGEST)
+    if number > largest:
+        raise SettingsError(name, "at_most", largest)
     return number
 
 
@@ -138,8 +169,14 @@ def load_settings(**overrides) -> Settings:
     values: dict = {}
     secrets = _secrets_file()
     if secrets.is_file():
-        with secrets.open("rb") as handle:
-            values.update(tomllib.load(handle).get("kokemusmittari", {}))
+        try:
+            with secrets.open("rb") as handle:
+                section = tomllib.load(handle).get("kokemusmittari", {})
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            raise SettingsError(secrets.name, "toml") from error
+        if not isinstance(section, dict):   # kokemusmittari = 5
+            raise SettingsError(secrets.name, "toml")
+        values.update(section)
     for field in fields(Settings):
         env = os.environ.get(f"KOKEMUSMITTARI_{field.name.upper()}")
         if env is not None:

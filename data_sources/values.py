@@ -231,14 +231,28 @@ _APPROXIMATE = re.compile(
 _NUMBER = re.compile(r"([+-])?(\d{1,3}(?: \d{3})+|\d+)(?:[.,](\d+))?")
 
 
+# no count, hour or rating of one row is anywhere near this: a number past it is a slip (a cell
+# of digits pasted in) and would not fit the warehouse's whole numbers (BIGINT) or be finite
+LARGEST_NUMBER = 10**9
+
+
 def _parse_number(value, *, marks_one: bool) -> float | None:
     """A number cell -> float, None when blank. Signs are kept (the caller refuses negatives)."""
+    number = _parse_number_as_read(value, marks_one)
+    if number is not None and not abs(number) <= LARGEST_NUMBER:   # NaN and infinity too
+        raise CellError("bad_number", "too_large")
+    return number
+
+
+def _parse_number_as_read(value, marks_one: bool) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool):
         return 1.0 if value else 0.0
-    if isinstance(value, (int, float)):
-        return float(value)
+    if isinstance(value, int):
+        return float(value) if abs(value) <= LARGEST_NUMBER else float("inf")   # float(10**400) overflows
+    if isinstance(value, float):
+        return value
     if isinstance(value, (date, datetime)):
         raise CellError("bad_number", "number")
     if isinstance(value, time):   # 1:30 typed into an hours column

@@ -93,6 +93,17 @@ def test_a_count_beyond_64_bits_is_still_written_and_read_back():
     assert back.sheets["toiminta"]["count_activities"].tolist() == [2**70]
 
 
+def test_an_infinite_number_a_warehouse_stored_before_its_refusal_survives_a_rebuild():
+    """Intake refuses it now; rows stored before may hold one, and orjson would write it as null
+    (a rebuild would then differ from the warehouse): such a copy is written as before."""
+    frame = activity_frame([(None, "2025-01-01", "koulutus", 3, "Turku")])
+    frame["hours"] = [float("inf")]
+    content = canonical_content(CheckedUpload("a.csv", "h", "csv", sheets={"toiminta": frame}))
+    assert b"Infinity" in content
+    back = checked_from_canonical(content, file_name="a.csv", content_hash="h")
+    assert back.sheets["toiminta"]["hours"].tolist() == [float("inf")]
+
+
 @pytest.mark.parametrize("content, message", [
     (b"PK\x03\x04 a raw xlsx", "not a canonical copy"),
     (b'{"format": "raw"}', "not a canonical copy"),

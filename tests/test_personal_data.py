@@ -465,6 +465,9 @@ def test_a_name_in_free_text_is_a_warning_with_the_name_masked(text, masked):
     "Anna palautetta", "Vertaistukitapaaminen", "Turku Salo Kaarina", "Kokous Turussa",
     "Panel or event", "Child-protection worker", "Pyytäjä perui", "MATTI MEIKÄLÄINEN",
     "matti meikäläinen", "Aurinko ry ja Kuu ry", "Maaliskuu 2025", "Kaisla Turku",
+    # everyday words that are names too, left out of the list: "probably", "value", "brother" …
+    "Kai Kela korvaa matkat", "Arvo Kelan tuelle", "Veli Oulusta tuli mukaan", "Minttu Kahvila",
+    "Pidettiin Sirkka Koulussa", "Vesa Lastensuojelun kanssa",
 ])
 def test_other_capitalised_words_are_not_names(text):
     sheet = RawSheet("Toiminta", [["Päivämäärä", "Huom"], ["2025-03", text]])
@@ -502,7 +505,7 @@ def test_the_first_names_list_is_common_names_none_of_them_a_municipality():
 
     names = first_names()
     assert {"Matti", "Anna", "Juha", "Maria", "Erik", "Helmi", "Onni", "Maija", "Kaisa", "Tuomo", "Ilkka"} <= names
-    assert len(names) >= 350
+    assert len(names) >= 340
     municipalities = set()
     for line in MUNICIPALITIES_FILE.read_text(encoding="utf-8").splitlines()[1:]:
         municipalities.update(part.strip() for part in line.split(","))

@@ -214,3 +214,26 @@ def test_a_file_lists_at_most_500_problems_and_counts_the_rest(rows, listed, cou
     assert [p.params["count"] for p in more] == ([] if counted is None else [counted])
     if more:
         assert more[0].message("fi").startswith(f"Tiedostossa on lisäksi {counted} muuta korjattavaa kohtaa")
+
+
+# a count past 64 bits crashed the check (OverflowError), hours of 1 followed by 400 zeros were
+# stored as infinity; now each is a row's bad number, in every format (xls holds floats only)
+TOO_LARGE = [("count", 2, 10**12), ("count_text", 2, "1" + "0" * 30), ("count_past_64_bits", 2, 2**70),
+             ("hours", 3, 1e300), ("hours_text", 3, "1" + "0" * 400)]
+
+
+@pytest.mark.parametrize("fmt", list(WRITERS))
+@pytest.mark.parametrize("name, column, value", TOO_LARGE, ids=[c[0] for c in TOO_LARGE])
+def test_a_number_far_past_any_real_amount_is_a_bad_number_of_its_row(fmt, name, column, value):
+    if fmt in ("xls", "ods") and isinstance(value, int) and value > 2**53:
+        value = float(value)   # these formats keep every number as a float
+    if fmt == "csv" and isinstance(value, float):
+        value = f"{value:.0f}"   # as digits: "1e+300" is no number a person writes (the plain bad_number)
+    row = [datetime(2025, 1, 1), "Muu", 2, 1.5]
+    row[column] = value
+    checked = check(f"toiminta.{fmt}", WRITERS[fmt]([TOIMINTA + ["Tunnit"], [datetime(2025, 2, 1), "Muu", 1, 1], row],
+                                                  "Toiminta"))
+    assert [(p.code, p.row, p.column) for p in checked.errors] == [
+        ("bad_number", 3, "Lukumäärä" if column == 2 else "Tunnit")]
+    for lang, words in (("fi", "1 000 000 000"), ("sv", "1 000 000 000"), ("en", "1,000,000,000")):
+        assert words in checked.errors[0].message(lang)

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 import i18n
 from demo.load import load_demo
-from settings import MINIMUM, Settings, SettingsError, load_settings
+from settings import LARGEST, MAXIMUM, MINIMUM, Settings, SettingsError, load_settings
 from warehouse import Warehouse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +40,8 @@ def secrets(tmp_path, monkeypatch):
     ('upload_limit_mb = "2,5"', 2.5),        # a decimal comma, as a Finnish administrator writes it
     ("lock_timeout = 0", 0.0),
     ("future_days = 0", 0),
+    ('max_rows = " 25000 "', 25000),
+    ("future_days = 3660", 3660),
 ])
 def test_numbers_are_read_from_toml_as_written(secrets, line, expected):
     secrets(line)
@@ -63,6 +65,15 @@ def test_numbers_are_read_from_toml_as_written(secrets, line, expected):
     ("lock_timeout = -1", "at_least"),
     ("future_days = -1", "at_least"),
     ("zip_max_ratio = 0.5", "at_least"),
+    ('max_rows = "20,000"', "integer"),          # a thousands separator: not 20
+    ('max_cells = "300.000"', "integer"),        # nor 300
+    ('max_rows = "20 000"', "integer"),
+    ('upload_limit_mb = "1,000.5"', "number"),
+    ("max_rows = 1" + "0" * 400, "at_most"),     # past what a float or DuckDB's BIGINT holds
+    ("upload_limit_mb = 1e300", "at_most"),
+    ("future_days = 3000000", "at_most"),        # a date past the calendar's end
+    ("suppression_threshold = [5]", "integer"),
+    ("suppression_threshold = 2025-01-01", "integer"),
 ])
 def test_a_value_the_app_would_misread_is_refused_by_name(secrets, line, expected):
     secrets(line)
@@ -72,7 +83,20 @@ def test_a_value_the_app_would_misread_is_refused_by_name(secrets, line, expecte
     assert (refused.value.name, refused.value.expected) == (name, expected)
     assert f"KOKEMUSMITTARI_{name.upper()}" in str(refused.value)
     if expected == "at_least":
-        assert refused.value.minimum == MINIMUM[name]
+        assert refused.value.limit == MINIMUM[name]
+    if expected == "at_most":
+        assert refused.value.limit == MAXIMUM.get(name, LARGEST)
+
+
+@pytest.mark.parametrize("text", ["[kokemusmittari\nsuppression_threshold = 5", "kokemusmittari = 5",
+                                  "[kokemusmittari]\nsuppression_threshold = = 5"])
+def test_a_settings_file_that_cannot_be_read_is_refused_as_a_whole(tmp_path, monkeypatch, text):
+    path = tmp_path / "secrets.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("KOKEMUSMITTARI_SECRETS", str(path))
+    with pytest.raises(SettingsError) as refused:
+        load_settings()
+    assert (refused.value.name, refused.value.expected) == ("secrets.toml", "toml")
 
 
 def test_the_environment_is_checked_as_toml_is_and_wins_over_it(secrets, monkeypatch):
@@ -120,15 +144,23 @@ def test_the_app_names_the_setting_in_the_visitors_language_and_shows_no_figure(
     assert not at.exception and not at.error and at.metric
 
 
-def test_the_app_states_the_least_value_in_the_visitors_language(demo_db, secrets, monkeypatch):
+@pytest.mark.parametrize("line, words", [
+    ("upload_limit_mb = 0", ("upload_limit_mb", "vähintään 0,001")),
+    ("future_days = 4000", ("future_days", "enintään 3\u00a0660")),
+    ("[kokemusmittari", ("secrets.toml", "TOML-muotoinen")),
+])
+def test_the_app_states_the_limit_in_the_visitors_language(demo_db, tmp_path, monkeypatch, line, words):
     monkeypatch.setenv("KOKEMUSMITTARI_DB", str(demo_db))
-    secrets("upload_limit_mb = 0")
+    path = tmp_path / "secrets.toml"
+    path.write_text(line if line.startswith("[") else f"[kokemusmittari]\n{line}\n", encoding="utf-8")
+    monkeypatch.setenv("KOKEMUSMITTARI_SECRETS", str(path))
     at = AppTest.from_file("../app.py", default_timeout=60)
     at.query_params["lang"] = "fi"
     at.run()
     assert not at.exception
     [error] = at.error
-    assert "upload_limit_mb" in error.value and "vähintään 0,001" in error.value
+    assert all(word in error.value for word in words), error.value
+    assert not at.metric
 
 
 def test_the_command_line_refuses_to_run_with_exit_code_2_and_says_which_setting(secrets):

@@ -97,9 +97,11 @@ def get_settings() -> Settings:
 
 def settings_error_text(lang: str, error: SettingsError) -> str:
     """What a visitor reads when a setting cannot be used: which, what it must be, whom to ask."""
+    if error.expected == "toml":
+        return i18n.t(lang, "frame.settings_unreadable", name=error.name)
     params = {}
-    if error.minimum is not None:
-        params["minimum"] = fmt_number(error.minimum, lang, 0 if float(error.minimum).is_integer() else 3)
+    if error.limit is not None:
+        params["limit"] = fmt_number(error.limit, lang, 0 if float(error.limit).is_integer() else 3)
     return i18n.t(lang, "frame.settings_invalid", name=error.name, env=f"KOKEMUSMITTARI_{error.name.upper()}",
                   expected=i18n.t(lang, f"frame.settings_{error.expected}", **params))
 
