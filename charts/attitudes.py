@@ -27,7 +27,10 @@ def stages_by_month_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitl
     labels = stages["stage_label"].tolist()
     # a stage keeps its colour whichever stages are present
     colours = [STAGE_COLOURS[int(stage) - 1] for stage in stages["stage"]]
-    chart = alt.Chart(chart_data(frame)).mark_bar(**SEPARATOR).encode(
+    # a hidden stage is no part of the bar (its "<5" is written above it): left in as a blank
+    # value, it made Vega's 100 % of the month blank, and the whole month's bar was not drawn
+    drawn = frame[frame["respondents"].notna()]
+    chart = alt.Chart(chart_data(drawn)).mark_bar(**SEPARATOR).encode(
         x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
         y=alt.Y("sum(respondents):Q", stack="normalize", title=share_title, axis=alt.Axis(format="%")),
         color=alt.Color("stage_label:N", title=stage_title, sort=labels,

@@ -301,3 +301,41 @@ def test_many_white_spots_are_summed_up_after_five():
     description = spec(BUILDERS["white_spot_matrix"]("en", frame=frame, title="T", subtitle="S"))["description"]
     assert description == ("T. S. White spots: 7 (Neuvola – Espoo, Neuvola – Turku, Neuvola – Salo, "
                            "Neuvola – Oulu, Neuvola – Pori and 2 more).")
+
+
+def test_a_month_with_one_hidden_stage_still_draws_its_other_stages():
+    """The board lost three months of six: a hidden stage left a blank value in the month's 100 %
+    stack, and Vega drew nothing for that month (found in a board member's walk-through).
+    Laid out by vl-convert, as the board pack draws it: every shown stage of both months is a bar
+    of non-zero height, and June's four fill the whole height as May's five do."""
+    import vl_convert
+
+    stages = ["1 – Epäilevä", "2 – Varauksellinen", "3 – Kysyvä", "4 – Myönteinen", "5 – Luottava"]
+    may, june = pd.Timestamp("2026-05-01"), pd.Timestamp("2026-06-01")
+    rows = [{"month": month, "stage": stage, "stage_label": stages[stage - 1],
+             "count": "<5" if (month == june and stage == 1) else 20 + stage,
+             "respondents": None if (month == june and stage == 1) else float(20 + stage)}
+            for month in (may, june) for stage in range(1, 6)]
+    frame = pd.DataFrame(rows)
+    frame["month_respondents"] = frame.groupby("month")["respondents"].transform("sum")
+    chart = stages_by_month_chart(frame, "fi", title="T", subtitle="S", month_title="Kk", share_title="Osuus",
+                                  stage_title="Porras", respondents_title="Vastaajat")
+    scene = vl_convert.vegalite_to_scenegraph(chart.to_dict())
+
+    def rects(node):
+        if isinstance(node, dict):
+            if node.get("marktype") == "rect" and node.get("role") == "mark":
+                yield from node.get("items", [])
+            for value in node.values():
+                yield from rects(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from rects(value)
+
+    by_month: dict[float, list[float]] = {}
+    for bar in rects(scene):
+        by_month.setdefault(round(bar["x"], 1), []).append(bar["height"])
+    assert sorted(len(heights) for heights in by_month.values()) == [4, 5]
+    assert all(height > 0 for heights in by_month.values() for height in heights)
+    totals = [sum(heights) for heights in by_month.values()]
+    assert abs(totals[0] - totals[1]) < 0.01
