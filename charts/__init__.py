@@ -158,8 +158,9 @@ def monthly_trend_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle:
         # a paler fill, outlined in its own full colour: the bar keeps 3:1 against the page
         paler = alt.FillOpacity("role:N", legend=None, scale=alt.Scale(
             domain=["current", "comparison", "between"], range=[1.0, 0.45, 0.2]))
-        stroke = alt.condition("datum.role == 'current'", alt.value(BACKGROUND),
-                               alt.Stroke("series:N", legend=None, sort=None))
+        # the outline shares the fill's scale and legend (a stroke legend of None took the
+        # fill's legend away with it: the Overview's bars had no key to their colours)
+        stroke = alt.condition("datum.role == 'current'", alt.value(BACKGROUND), alt.Stroke("series:N", sort=None))
     chart = alt.Chart(chart_data(frame)).mark_bar(**SEPARATOR).encode(
         x=alt.X("yearmonth(month):O", title=month_title, axis=alt.Axis(format="%b %Y", labelAngle=-40)),
         y=alt.Y("sum(value):Q", title=value_title, axis=alt.Axis(format=",d", tickMinStep=1)),

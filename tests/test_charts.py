@@ -339,3 +339,31 @@ def test_a_month_with_one_hidden_stage_still_draws_its_other_stages():
     assert all(height > 0 for heights in by_month.values() for height in heights)
     totals = [sum(heights) for heights in by_month.values()]
     assert abs(totals[0] - totals[1]) < 0.01
+
+
+def test_the_monthly_trend_beside_its_comparison_keeps_the_key_to_its_colours():
+    """The outline of the comparison's paler bars took the legend away (a board member's
+    walk-through: nothing said which colour was client work); laid out by vl-convert."""
+    import vl_convert
+
+    months = pd.date_range("2025-12-01", periods=12, freq="MS")
+    frame = pd.DataFrame([{"month": month, "series": series, "series_order": order, "count": 10, "value": 10.0,
+                           "role": "comparison" if index < 6 else "current"}
+                          for index, month in enumerate(months)
+                          for order, series in enumerate(("Asiakastyö", "Kehittäminen ja vaikuttaminen"))])
+    chart = monthly_trend_chart(frame, "fi", title="T", subtitle="S", month_title="Kk", value_title="Määrä",
+                                series_title="Ryhmä", comparison_end=months[6], comparison_end_title="Jakso")
+    scene = vl_convert.vegalite_to_scenegraph(chart.to_dict())
+
+    def texts(node, inside_legend=False):
+        if isinstance(node, dict):
+            inside_legend = inside_legend or node.get("role") == "legend"
+            if inside_legend and node.get("marktype") == "text":
+                yield from (item.get("text") for item in node.get("items", []))
+            for value in node.values():
+                yield from texts(value, inside_legend)
+        elif isinstance(node, list):
+            for value in node:
+                yield from texts(value, inside_legend)
+
+    assert {"Ryhmä", "Asiakastyö", "Kehittäminen ja vaikuttaminen"} <= set(texts(scene))
