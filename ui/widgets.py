@@ -62,14 +62,33 @@ OVERVIEW_TILES = (
 )
 
 
-def tile(ctx: PageContext, key: str, now, before, kind: str, colour: str, compare: bool = True) -> Tile:
-    """A headline figure with its change against the comparison period (a count's change only
-    when `compare`: the comparison period reported enough)."""
+# the counts each share tile's share is made of: its change is worked out from them, as the pages'
+# own sentences work out theirs (from the rounded shares it read a tenth of a point apart)
+SHARE_BASIS = {("attitudes", "curious_or_better_share"): ("curious_or_better", "respondents"),
+               ("demand", "unmet_share"): ("unmet", "decided"),
+               ("completeness", "rate"): ("reported", "expected")}
+
+
+def _exact_share(figures: dict, group: str, name: str):
+    """The share `group.name` from its counts, unrounded; else the figure as it is."""
+    numerator, denominator = (figures[group].get(key) for key in SHARE_BASIS[(group, name)])
+    if isinstance(numerator, int | float) and isinstance(denominator, int | float) and denominator \
+            and isinstance(figures[group][name], float):
+        return numerator / denominator
+    return figures[group][name]
+
+
+def tile(ctx: PageContext, key: str, now, before, kind: str, colour: str, compare: bool = True,
+         exact: tuple | None = None) -> Tile:
+    """A headline figure with its change against the comparison period, only when `compare`
+    (the comparison period reported enough: docs/figures.md); a share's change in points from
+    the `exact` (unrounded) shares when given."""
     if kind == "share":
         value = fmt_share(now, ctx.lang)
         delta = None
-        if isinstance(now, float) and isinstance(before, float):
-            delta = fmt_points((now - before) * 100, ctx.lang)
+        later, earlier = exact or (now, before)
+        if compare and isinstance(now, float) and isinstance(before, float):
+            delta = fmt_points(round((later - earlier) * 100, 1), ctx.lang)
     else:
         value = fmt_number(now, ctx.lang)
         change = _relative_change(now, before) if compare else None
@@ -80,7 +99,9 @@ def tile(ctx: PageContext, key: str, now, before, kind: str, colour: str, compar
 
 
 def overview_tiles(ctx: PageContext, now: dict, before: dict) -> list[Tile]:
-    return [tile(ctx, key, now[group][name], before[group][name], kind, colour, compare=narrative.comparable(now))
+    return [tile(ctx, key, now[group][name], before[group][name], kind, colour, compare=narrative.comparable(now),
+                 exact=(_exact_share(now, group, name), _exact_share(before, group, name)) if kind == "share"
+                 else None)
             for key, (group, name), kind, colour in OVERVIEW_TILES]
 
 
