@@ -185,7 +185,9 @@ def monthly_trend_chart(frame: pd.DataFrame, lang: str, *, title: str, subtitle:
         layers.append(alt.Chart(boundary).mark_text(align="left", baseline="top", dx=4, y=2, fontSize=11,
                                                     color=TEXT_COLOURS["annotation"]).encode(x=at, text="text:N"))
     chart = alt.layer(*layers) if len(layers) > 1 else chart
-    summary = " ".join(filter(None, (summary_months(lang, frame), summary_largest(lang, frame, "series"))))
+    # the largest over the chosen period, as its tiles count them (not the comparison's months too)
+    chosen = frame[frame["role"] == "current"] if "role" in frame else frame
+    summary = " ".join(filter(None, (summary_months(lang, frame), summary_largest(lang, chosen, "series"))))
     return themed(chart.properties(height=320), lang, title, subtitle, summary)
 
 

@@ -367,3 +367,17 @@ def test_the_monthly_trend_beside_its_comparison_keeps_the_key_to_its_colours():
                 yield from texts(value, inside_legend)
 
     assert {"Ryhmä", "Asiakastyö", "Kehittäminen ja vaikuttaminen"} <= set(texts(scene))
+
+
+def test_the_monthly_trend_names_its_largest_series_by_the_chosen_period_alone():
+    """The pack's slide read 'Largest: client work 1 643' (twelve months) beside a tile of 875
+    (the six chosen): the comparison's months are drawn, but not counted into the chosen period's."""
+    months = pd.date_range("2025-12-01", periods=12, freq="MS")
+    frame = pd.DataFrame([{"month": month, "series": series, "series_order": order, "count": n, "value": float(n),
+                           "role": "comparison" if index < 6 else "current"}
+                          for index, month in enumerate(months)
+                          for order, (series, n) in enumerate((("Asiakastyö", 100 if index < 6 else 10),
+                                                               ("Muu", 20)))])
+    description = spec(monthly_trend_chart(frame, "en", title="T", subtitle="S", month_title="Month",
+                                           value_title="Count", series_title="Group"))["description"]
+    assert "Muu 120 and Asiakastyö 60" in description, description
