@@ -68,11 +68,17 @@ PAGES = (
     ("pages/audit.py", "audit", ":material/history:", frame.LEADERSHIP),
 )
 
+# The Overview is the app's root address (/); its name, /overview, as every other page has one,
+# opens it too (Streamlit's default page answers to / alone: /overview showed its English
+# "Page not found" dialog). The root's own path name is never shown.
+HOME = "home"
+
 if viewer is None:
     # no figure, no filter: every address of the app shows why, and how to get in
+    paths = [HOME] + [key for _, key, _, _ in PAGES]   # the root, and every page's name (/overview too)
     gate = [st.Page(lambda: auth.render_gate(lang, settings), title=i18n.t(lang, "access.page_title"),
-                    url_path=key, default=key == "overview")
-            for _, key, _, _ in PAGES]
+                    url_path=path, default=path == HOME)
+            for path in paths]
     st.navigation(gate, position="hidden").run()
     st.stop()
 
@@ -80,11 +86,12 @@ version = frame.data_version(warehouse)
 role = viewer.role
 
 
-def page(path: str, key: str, icon: str, roles: frozenset) -> st.Page:
+def page(path: str, key: str, icon: str, roles: frozenset, alias: bool = False) -> st.Page:
     # a page outside the role is not in the menu; its address still runs the page, which
     # answers with a sentence (require_role), never with its content
-    return st.Page(path, title=i18n.t(lang, f"nav.{key}"), icon=icon, url_path=key, default=key == "overview",
-                   visibility="visible" if role in roles else "hidden")
+    home = key == "overview" and not alias
+    return st.Page(path, title=i18n.t(lang, f"nav.{key}"), icon=icon, url_path=HOME if home else key, default=home,
+                   visibility="visible" if role in roles and not alias else "hidden")
 
 
 # The scripts live in pages/, which switches Streamlit into its old multipage mode until
@@ -92,7 +99,7 @@ def page(path: str, key: str, icon: str, roles: frozenset) -> st.Page:
 # request would run the page script alone, without this frame. Every page starts with
 # ui.context.page_context(), which notices that run and reruns it through this frame
 # (tests/test_browser_deep_link.py proves it under `streamlit run app.py`).
-navigation = st.navigation([page(*entry) for entry in PAGES])
+navigation = st.navigation([page(*entry) for entry in PAGES] + [page(*PAGES[0], alias=True)])
 frame.render_viewer(lang, viewer, warehouse)
 
 st.sidebar.divider()

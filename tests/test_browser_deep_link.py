@@ -40,6 +40,28 @@ def test_a_deep_link_as_a_fresh_servers_first_request_runs_inside_the_frame(tmp_
         screenshot(page, f"deep_link_first_{page_key}_{lang}")
 
 
+def test_the_overview_opens_by_its_name_as_well_as_at_the_root(tmp_path):
+    """/overview, as every other page has its name: Streamlit's default page answered to / only,
+    and /overview showed its English "Page not found" dialog (a board member's walk-through)."""
+    db = tmp_path / "wh.duckdb"
+    added = subprocess.run([sys.executable, "cli.py", "orgs", "add", "kokeilu", "--name", "Kokeilu ry",
+                            "--start", "2024-01", "--db", str(db)], cwd=ROOT, capture_output=True, text=True)
+    assert added.returncode == 0, added.stderr
+    with streamlit_server(db) as url, chromium_page() as page:
+        for address, lang in ((f"{url}/overview?lang=fi", "fi"), (f"{url}/?lang=en", "en"),
+                              (f"{url}/overview?lang=sv", "sv")):
+            page.goto(address)
+            wait_for_app(page)
+            expect(page.get_by_test_id("stMain").locator("h1")).to_have_text(i18n.t(lang, "nav.overview"))
+            expect(page.get_by_role("dialog")).to_have_count(0)
+            expect(page.get_by_text("Page not found")).to_have_count(0)
+            expect(page.get_by_test_id("stException")).to_have_count(0)
+        # the menu still lists the Overview once
+        expect(page.get_by_test_id("stSidebarNav").get_by_text(i18n.t("sv", "nav.overview"), exact=True)) \
+            .to_have_count(1)
+        screenshot(page, "overview_by_name_sv")
+
+
 def test_the_layout_is_the_designed_one():
     assert sorted(p.name for p in (ROOT / "pages").glob("*.py")) == [
         "activity.py", "admin.py", "attitudes.py", "audit.py", "completeness.py", "demand.py", "overview.py",
