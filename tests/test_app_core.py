@@ -187,7 +187,7 @@ def test_several_files_at_once_each_get_their_own_check(tmp_path, monkeypatch):
     at.run()
     texts = [m.value for m in at.markdown]
     assert "Tallennus lisää 1 rivin kuukaudelle 1/2025 eikä korvaa aiempia tietoja." in texts
-    assert "Tallennus lisää 2 riviä kuukausille 2/2025 eikä korvaa aiempia tietoja." in texts
+    assert "Tallennus lisää 2 riviä kuukaudelle 2/2025 eikä korvaa aiempia tietoja." in texts
     assert len(at.error) == 1 and "1 korjattava kohta" in at.error[0].value
     assert len([b for b in at.button if b.label == "Vahvista ja tallenna"]) == 2
     assert [name for name, _ in refusals_logged(db)] == ["rikki.csv"]

@@ -66,3 +66,22 @@ def test_no_finnish_left_in_other_languages():
 ])
 def test_t_count_takes_the_singular_for_one(lang, n, expected):
     assert i18n.t_count(lang, "upload.preview_adds", n, rows=n, months="3/2025") == expected
+
+
+@pytest.mark.parametrize(("lang", "rows_by_month", "expected"), [
+    ("fi", {3: 1}, "Tallennus lisää 1 rivin kuukaudelle 3/2025"),
+    ("fi", {3: 5}, "Tallennus lisää 5 riviä kuukaudelle 3/2025"),        # one month: not "kuukausille"
+    ("fi", {3: 2, 4: 3}, "Tallennus lisää 5 riviä kuukausille 3–4/2025"),
+    ("sv", {3: 5}, "Sparandet lägger till 5 rader för månaden 3/2025"),
+    ("sv", {3: 2, 4: 3}, "Sparandet lägger till 5 rader för månaderna 3–4/2025"),
+    ("en", {3: 5}, "Saving adds 5 rows for 3/2025"),
+])
+def test_the_preview_names_one_month_as_one(lang, rows_by_month, expected):
+    from datetime import date
+
+    from ui.upload_views import preview_sentence
+    from warehouse.ledger import SheetMonthChange, UploadPreview
+
+    preview = UploadPreview(changes=[SheetMonthChange("aurinko", "toiminta", date(2025, month, 1), rows, None)
+                                     for month, rows in rows_by_month.items()])
+    assert preview_sentence(lang, preview).startswith(expected)

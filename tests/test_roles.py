@@ -176,7 +176,8 @@ def test_a_member_sees_and_withdraws_only_its_own_uploads(demo_db, monkeypatch):
         own = set(wh.cursor().execute("select upload_id from uploads where org_code = ? and rolled_back_at is null",
                                       [OWN]).fetchall())
     offered = at.selectbox(key="upload_rollback_id").options
-    assert {(int(o),) for o in offered} <= own
+    assert {(int(o.split(" · ")[0]),) for o in offered} <= own   # "9 · 7.12.2026 14.02 · file.xlsx"
+    assert all(o.count(" · ") == 2 and o.split(" · ")[2] for o in offered)   # a number, a time and a file
 
 
 def test_a_network_upload_for_several_organisations_shows_a_member_nothing_of_the_others(

@@ -343,8 +343,10 @@ def preview_sentence(lang: str, preview: UploadPreview) -> str:
     """'Adds 42 rows for 1–3/2025 and replaces 40 rows sent on 2.4.2025.'"""
     if preview.unchanged:
         return i18n.t(lang, "upload.preview_unchanged")
-    text = i18n.t_count(lang, "upload.preview_adds", preview.rows_added, rows=fmt_number(preview.rows_added, lang),
-                  months=month_spans(preview.months))
+    # "kuukausille 11/2026" for one month read wrong in Finnish: the month's word by the months' count
+    key = "upload.preview_adds_month" if len(set(preview.months)) == 1 else "upload.preview_adds"
+    text = i18n.t_count(lang, key, preview.rows_added, rows=fmt_number(preview.rows_added, lang),
+                        months=month_spans(preview.months))
     if preview.superseded:
         dates = ", ".join(sorted({fmt_local_date(r.uploaded_at) for r in preview.superseded}))
         text += " " + i18n.t_count(lang, "upload.preview_replaces", preview.rows_replaced,
@@ -375,9 +377,14 @@ def render_history(ctx: PageContext, org_code: str | None) -> None:
     others = [ctx.role == "member" and code != ctx.own_org for code in ledger["org_code"]]
     own_only = lambda column: [("–" if other else str(value))  # noqa: E731
                                for value, other in zip(ledger[column], others)]
+    states = [ctx.t("upload.state_rolled_back") if pd.notna(r) else
+              (ctx.t("upload.state_in_force") if n > 0 else ctx.t("upload.state_replaced"))
+              for r, n in zip(ledger["rolled_back_at"], ledger["count_sheet_months_in_force"])]
     shown = pd.DataFrame({
         t("id"): ledger["upload_id"],
         t("when"): [fmt_local_time(moment, ctx.lang) for moment in ledger["uploaded_at"]],
+        # whether it is in force, next to when it came: not scrolled out of sight at the far right
+        t("state"): states,
         t("org"): [names.get(code, code) if code else "–" for code in ledger["org_code"]],
         t("file"): [t("file_network") if other else name for name, other in zip(ledger["file_name"], others)],
         t("source"): [ctx.t(f"upload.source_{source}") if source in UPLOAD_SOURCES else str(source)
@@ -386,9 +393,6 @@ def render_history(ctx: PageContext, org_code: str | None) -> None:
                       for a, b in zip(ledger["first_month"], ledger["last_month"])],
         t("added"): own_only("rows_added"),
         t("replaced"): own_only("rows_replaced"),
-        t("state"): [ctx.t("upload.state_rolled_back") if pd.notna(r) else
-                     (ctx.t("upload.state_in_force") if n > 0 else ctx.t("upload.state_replaced"))
-                     for r, n in zip(ledger["rolled_back_at"], ledger["count_sheet_months_in_force"])],
     })
     st.dataframe(shown, hide_index=True, width="stretch")
     # an upload sent for several organisations (by network staff) is listed in each one's
@@ -401,7 +405,11 @@ def render_history(ctx: PageContext, org_code: str | None) -> None:
     if not active:
         return
     with st.expander(ctx.t("upload.rollback_title")):
-        upload_id = st.selectbox(ctx.t("upload.rollback_pick"), active, key=f"{_KEY}_rollback_id")
+        # each offered upload by its number, time and file, as the table above lists it
+        described = {int(u): f"{u} · {when} · {name}" for u, when, name in
+                     zip(shown[t("id")], shown[t("when")], shown[t("file")])}
+        upload_id = st.selectbox(ctx.t("upload.rollback_pick"), active, key=f"{_KEY}_rollback_id",
+                                 format_func=lambda u: described.get(u, str(u)))
         sure = st.checkbox(ctx.t("upload.rollback_confirm", upload_id=upload_id), key=f"{_KEY}_rollback_sure")
         if st.button(ctx.t("upload.rollback_button"), disabled=not sure, key=f"{_KEY}_rollback_go",
                      icon=":material/undo:"):
