@@ -24,6 +24,11 @@ st.set_page_config(page_title="Kokemusmittari", page_icon=str(ICON), layout="wid
 # Streamlit's uploader states its own (English, and higher) size limit; ours is stated in
 # the chosen language under the uploader instead
 st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'] {display: none;}</style>")
+# a tile's label and a download button's text wrap onto a second line rather than end in "…":
+# "Kokemustoimijoiden osallistumiskerrat" and "CSV: Kapasiteetti" did not fit a narrow column
+st.html("<style>[data-testid='stMetricLabel'] *, [data-testid='stDownloadButton'] button * "
+        "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}"
+        "</style>")
 lang = frame.render_language_picker()
 st.html(frame.widget_texts_style(lang))
 st.html(frame.accessibility_markup(lang), unsafe_allow_javascript=True)

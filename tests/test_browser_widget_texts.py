@@ -87,3 +87,17 @@ def test_the_uploader_button_speaks_the_language(app_url, lang):
         expect(button).to_have_count(1)
         assert generated_text(button) == f'"{i18n.t(lang, "frame.upload_button")}"|0px'
         screenshot(page, f"widget_texts_uploader_{lang}")
+
+
+@pytest.mark.parametrize("lang, page_key", [("fi", "activity"), ("sv", "demand")])
+def test_tile_labels_and_download_buttons_are_read_whole_not_cut_off(app_url, lang, page_key):
+    """A walk-through read "Kokemustoimijoiden osalli…" and "CSV: Kapasite…": they wrap now."""
+    with chromium_page() as page:
+        open_page(page, f"{app_url}/{page_key}?lang={lang}", page_key, lang)
+        labels = page.locator("[data-testid='stMetricLabel'] *, [data-testid='stDownloadButton'] button *")
+        expect(labels.first).to_be_attached()
+        # Streamlit cuts a label in an element of its own (stMarkdownEllipsis) around the text
+        cut = labels.evaluate_all("items => items.filter(e => e.scrollWidth > e.clientWidth + 1)"
+                                  ".map(e => e.textContent)")
+        assert cut == []
+        assert labels.count() >= 3
