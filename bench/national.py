@@ -364,6 +364,9 @@ def main(argv: list[str] | None = None) -> int:
         imports = bench_import(args.import_rows, Path(folder), max(1, args.runs))
         pages = bench_pages(location, args.runs)
         rest = bench_figures_and_pack(location, max(1, args.runs), today, naive)
+        from warehouse.jobs import stop_all
+
+        stop_all()   # the pages' app beats in the folder: stopped before the folder is deleted
     document = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0], "date": today.isoformat()},
         "scale": {"orgs": args.orgs, "months": args.months, **network},

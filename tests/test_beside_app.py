@@ -129,6 +129,25 @@ def test_a_job_taken_after_its_deadline_is_not_run(tmp_path):
     assert json.loads((job_folder(location) / "late.result").read_text())["code"] == 2
 
 
+def test_stop_all_stops_every_server_so_the_folder_can_be_deleted(tmp_path):
+    """bench/national.py deletes its folder after the pages ran: a heartbeat still beating wrote
+    the job folder back while it was being deleted ('Directory not empty', one run of three)."""
+    import shutil
+
+    from warehouse.jobs import HEARTBEAT, stop_all
+
+    folder = tmp_path / "bench"
+    folder.mkdir()
+    location = str(folder / "wh.duckdb")
+    servers = [JobServer(location, lambda job: {"code": 0}).start() for _ in range(2)]
+    assert app_alive(location)
+    stop_all()
+    assert all(not t.is_alive() for server in servers for t in (server._worker, server._beater))
+    shutil.rmtree(folder)
+    time.sleep(HEARTBEAT * 1.5)
+    assert not folder.exists()
+
+
 # ---- a file held by another process -----------------------------------------------------------
 
 @pytest.fixture

@@ -41,6 +41,10 @@ class JobTimeout(RuntimeError):
     """The app did not take or finish the job in time (it was withdrawn if not yet taken)."""
 
 
+
+# the job servers this process runs (stop_all)
+_STARTED: list = []
+
 def job_folder(location: str) -> Path:
     return Path(f"{location}.jobs")
 
@@ -138,6 +142,13 @@ def _queued_at(path: Path) -> float:
         return 0.0
 
 
+def stop_all() -> None:
+    """Stop every job server this process started (a tool about to delete the warehouse's folder:
+    a heartbeat would write into it again while it is being deleted)."""
+    for server in list(_STARTED):
+        server.stop()
+
+
 class JobServer:
     """The app's side: a thread that beats, and one that runs the jobs handed to it (a long job
     never silences the heartbeat)."""
@@ -155,9 +166,12 @@ class JobServer:
         self._beat()
         self._worker.start()
         self._beater.start()
+        _STARTED.append(self)
         return self
 
     def stop(self) -> None:
+        if self in _STARTED:
+            _STARTED.remove(self)
         self._stop.set()
         for thread in (self._worker, self._beater):
             if thread.is_alive():
