@@ -18,5 +18,7 @@ old_open = demand_tables.open_over_60_days(ctx, data.query(ctx, "demand_open_ove
 widgets.table_with_downloads(ctx, old_open, key="demand_open", empty_key="demand.open_none")
 
 widgets.show_view(ctx, views.demand_capacity(ctx))
+# people and sessions on one axis: why "no free expert" can lead while the experts are more
+st.caption(ctx.t("demand.capacity_explained"))
 st.caption(ctx.t("demand.white_spots_explained"))
 widgets.show_view(ctx, views.demand_white_spots(ctx))

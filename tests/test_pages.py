@@ -114,6 +114,20 @@ def test_board_view_shows_requests_exactly(demo_db, monkeypatch):
     assert any(1 <= v <= 4 for v in shown_counts(board)), "the demo's last month has small request counts"
 
 
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_capacity_chart_says_its_lines_count_people_and_sessions(demo_db, monkeypatch, lang):
+    """A board member could not see why 'no expert available' leads while the experts outnumber the
+    requests: the chart's axis names both units, and a sentence under it says why, naming the
+    reason as the reasons chart does."""
+    at = open_page(demo_db, monkeypatch, "pages/demand.py", lang)
+    assert not at.exception, [e.value for e in at.exception]
+    captions = [c.value for c in at.caption]
+    note = i18n.t(lang, "demand.capacity_explained")
+    assert note in captions
+    assert i18n.label(lang, "reason", "ei_tekijaa") in note
+    assert captions.index(note) == captions.index(i18n.t(lang, "demand.white_spots_explained")) - 1
+
+
 def test_demand_for_a_sector_that_sends_no_requests(demo_db, monkeypatch):
     # the issue's own link on the demo: /demand?sector=jarjesto failed with KeyError: 'status_order'
     at = open_page(demo_db, monkeypatch, "pages/demand.py", "fi", sector="jarjesto")
