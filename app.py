@@ -35,25 +35,28 @@ st.html(frame.accessibility_markup(lang), unsafe_allow_javascript=True)
 # before st.navigation below has run, Streamlit lists the pages/ folder's files in the sidebar
 # (the multipage mode of old): a run that stops before it shows its message without that list
 NO_PAGE_LIST = "<style>[data-testid='stSidebarNav'] {display: none;}</style>"
+
+
+def stop_with(say, text: str, icon: str) -> None:
+    """End the run with one sentence (`say`: st.error or st.warning), no page list, no figure."""
+    st.html(NO_PAGE_LIST)
+    say(text, icon=icon)
+    st.stop()
+
+
 try:
     settings = frame.get_settings()
 except SettingsError as error:  # a setting the app would misread (a threshold of 1 protects nothing)
     log.error("%s", error)
-    st.html(NO_PAGE_LIST)
-    st.error(frame.settings_error_text(lang, error), icon=":material/settings_alert:")
-    st.stop()
+    stop_with(st.error, frame.settings_error_text(lang, error), ":material/settings_alert:")
 try:
     warehouse = frame.get_warehouse()
 except WarehouseBusy:  # an import or a backup holds the file a moment: said, and the next click retries
     log.warning("the warehouse file is held by another process; the visitor was asked to wait")
-    st.html(NO_PAGE_LIST)
-    st.warning(i18n.t(lang, "frame.warehouse_busy"), icon=":material/hourglass_top:")
-    st.stop()
+    stop_with(st.warning, i18n.t(lang, "frame.warehouse_busy"), ":material/hourglass_top:")
 except WarehouseTooNew as error:  # a newer installation upgraded it: this one must not write it
     log.error("%s", error)
-    st.html(NO_PAGE_LIST)
-    st.error(i18n.t(lang, "frame.warehouse_too_new"), icon=":material/update:")
-    st.stop()
+    stop_with(st.error, i18n.t(lang, "frame.warehouse_too_new"), ":material/update:")
 # who is looking, read again on every run: a changed role holds from the next click
 viewer = auth.current_viewer(lang, settings, warehouse)
 

@@ -504,26 +504,24 @@ def cmd_check(args) -> int:
     from warehouse import rows_in_force
     from warehouse.audit import record_event
 
-    with _open(args) as wh:
+    def counted(wh) -> dict[str, int]:
         cur = wh.cursor()
         try:
-            found = rows_in_force.check(cur)
+            return rows_in_force.check(cur)
         finally:
             cur.close()
+
+    with _open(args) as wh:
+        found = counted(wh)
         wrong = {table: count for table, count in found.items() if count}
+        left = wrong
         if wrong and args.repair:
             def _change(cur):
                 rows_in_force.refresh(cur, tuple(wrong))
                 record_event(cur, args.by, "rows_refreshed", details={"rows": wrong})
 
             wh.write(_change)
-            cur = wh.cursor()
-            try:
-                left = {table: count for table, count in rows_in_force.check(cur).items() if count}
-            finally:
-                cur.close()
-        else:
-            left = wrong
+            left = {table: count for table, count in counted(wh).items() if count}
     lines = [f"{table}: {count} rows out of step" for table, count in wrong.items()] or \
         ["every row in force, and every perturbed count, agrees with the ledger and the privacy key"]
     if wrong and args.repair:

@@ -101,8 +101,13 @@ class SettingsError(ValueError):
             return
         words = {"integer": "a whole number", "number": "a number", "at_least": "at least {:g}",
                  "at_most": "at most {:g}"}[expected].format(limit)
-        super().__init__(f"the setting {name} (KOKEMUSMITTARI_{name.upper()} or [kokemusmittari] {name} in"
+        super().__init__(f"the setting {name} ({self.env} or [kokemusmittari] {name} in"
                          f" secrets.toml) must be {words}")
+
+    @property
+    def env(self) -> str:
+        """The environment variable that sets it."""
+        return f"KOKEMUSMITTARI_{self.name.upper()}"
 
 
 # the least value of each number setting: below it the app would quietly do the wrong thing

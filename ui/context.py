@@ -102,7 +102,7 @@ def settings_error_text(lang: str, error: SettingsError) -> str:
     params = {}
     if error.limit is not None:
         params["limit"] = fmt_number(error.limit, lang, 0 if float(error.limit).is_integer() else 3)
-    return i18n.t(lang, "frame.settings_invalid", name=error.name, env=f"KOKEMUSMITTARI_{error.name.upper()}",
+    return i18n.t(lang, "frame.settings_invalid", name=error.name, env=error.env,
                   expected=i18n.t(lang, f"frame.settings_{error.expected}", **params))
 
 

@@ -41,9 +41,9 @@ class JobTimeout(RuntimeError):
     """The app did not take or finish the job in time (it was withdrawn if not yet taken)."""
 
 
-
 # the job servers this process runs (stop_all)
 _STARTED: list = []
+
 
 def job_folder(location: str) -> Path:
     return Path(f"{location}.jobs")
