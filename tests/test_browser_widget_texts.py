@@ -3,6 +3,8 @@ texts (the chart toolbar, the multiselect's "Select all" and "No results", the u
 "Upload") are replaced or hidden by ui.context.widget_texts_style, and the chart image is our
 own download."""
 
+import re
+
 import pytest
 from browser_support import chromium_page, screenshot, wait_for_app
 from browser_waits import RUN_TIMEOUT, open_page
@@ -64,6 +66,12 @@ def test_the_chart_toolbar_and_the_multiselect_speak_the_language(app_url, lang)
         # the table's own files are written on the click too (ui.widgets._table_and_downloads)
         for label, start in (("common.download_csv", b"\xef\xbb\xbf"), ("common.download_xlsx", b"PK")):
             assert first_download(page, page.get_by_role("button", name=i18n.t(lang, label)).first).startswith(start)
+        # named by the chart's title in the language, and the period (it was "activity_by_type.xlsx")
+        with page.expect_download(timeout=RUN_TIMEOUT // 2) as download:
+            page.get_by_role("button", name=i18n.t(lang, "common.download_xlsx")).first.click()
+        title = i18n.t(lang, "activity.by_type_title").replace(" ", "_")
+        assert re.fullmatch(rf"{re.escape(title)}_\d{{4}}-\d{{2}}_\d{{4}}-\d{{2}}\.xlsx",
+                            download.value.suggested_filename), download.value.suggested_filename
         # the organisation filter: no "Select all"; a search without a match in our words
         organisations = page.get_by_test_id("stMultiSelect").filter(has_text=i18n.t(lang, "filters.organisations"))
         organisations.locator("input").click()

@@ -1,5 +1,6 @@
 """Pieces pages share: tiles, a chart with its data table and downloads, period and scope labels."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -181,7 +182,7 @@ def _any_hidden(table: pd.DataFrame) -> bool:
 
 
 def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key: str,
-                    file_stem: str | None = None, empty: bool | None = None, protected: bool = False) -> None:
+                    empty: bool | None = None, protected: bool = False) -> None:
     """The chart, then a 'show data' table and its xlsx and CSV downloads; a sentence instead
     when there is nothing to draw (`empty`, by default: the table has no rows). A chart of
     `protected` counts carries the privacy legend for a viewer who is not leadership."""
@@ -194,7 +195,18 @@ def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key
         privacy_legend(ctx, _any_hidden(table))
     shown = table.drop(columns=[c for c in table.columns if c.endswith("_order")])
     with st.expander(ctx.t("common.show_data")):
-        _table_and_downloads(ctx, shown, key, file_stem or key, chart)
+        _table_and_downloads(ctx, shown, key, download_stem(ctx, chart.title.text), chart)
+
+
+# what a file name may not hold on Windows, macOS or Linux, and spaces (each run one "_")
+_NOT_IN_NAMES = re.compile(r'[\\/:*?"<>|\s]+')
+
+
+def download_stem(ctx: PageContext, title: str) -> str:
+    """A downloaded chart's file name, in the page's language and with its period:
+    "Toiminta_toimintamuodoittain_kuukausittain_2026-06_2026-11" (it was the chart's key)."""
+    name = _NOT_IN_NAMES.sub("_", title).strip("_.")[:80] or "data"
+    return f"{name}_{ctx.period.from_month:%Y-%m}_{ctx.period.to_month:%Y-%m}"
 
 
 # the plot's width in a downloaded picture: a page's charts fill their container, which an
@@ -308,9 +320,10 @@ def show_view(ctx: PageContext, view, empty_key: str | None = None) -> None:
     chart_with_data(ctx, view.chart, view.table, key=view.key, empty=False, protected=view.protected)
 
 
-def table_with_downloads(ctx: PageContext, table: pd.DataFrame, key: str, empty_key: str) -> None:
-    """A table that is itself the figure (no chart), with the same downloads as a chart's data."""
+def table_with_downloads(ctx: PageContext, table: pd.DataFrame, key: str, empty_key: str, title: str) -> None:
+    """A table that is itself the figure (no chart), with the same downloads as a chart's data,
+    their files named by the table's `title` (the subheader above it) and the period."""
     if table.empty:
         st.caption(ctx.t(empty_key))
         return
-    _table_and_downloads(ctx, table, key, key)
+    _table_and_downloads(ctx, table, key, download_stem(ctx, title))
