@@ -65,6 +65,22 @@ def test_overview_tiles_equal_the_figures(app, demo_db, lang, total_label, title
     assert len(app.get("arrow_vega_lite_chart")) + len(app.get("vega_lite_chart")) >= 1
 
 
+def test_a_tile_that_did_not_change_has_no_arrow_and_a_changed_one_has(app, tmp_path, monkeypatch):
+    from streamlit.proto.Metric_pb2 import Metric
+
+    # the demo network: its tiles change against the previous period, each with its arrow
+    changed = [m for m in app.metric if m.delta and not m.delta.startswith("±")]
+    assert changed and all(m.proto.direction in (Metric.MetricDirection.UP, Metric.MetricDirection.DOWN)
+                           for m in changed)
+    # an organisation that has reported nothing yet: 0 % both times, "±0,0" and no arrow
+    warehouse_with_one_org(tmp_path, monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.run()
+    tile = next(m for m in at.metric if m.label == "Raportoinnin kattavuus")
+    assert (tile.value, tile.delta) == (fmt_share(0.0, "fi"), "±0,0\u00a0%-yks.")
+    assert tile.proto.direction == Metric.MetricDirection.NONE
+
+
 def small_count_scope(db, group: str, viewer: Scope) -> dict:
     """Query parameters of an organisation, month (and sector, if needed) whose `group` count,
     as `viewer` sees it, is small (1–4 or "<5"), and that count."""

@@ -111,6 +111,8 @@ def metric_tile(ctx: PageContext, shown: Tile) -> None:
     delta = shown.delta.replace("\u2212", "-") if shown.delta is not None else None
     st.metric(
         ctx.t(shown.key), shown.value, delta=delta, delta_color=shown.colour, border=True,
+        # "±0,0 %-yks." is no change: no arrow (Streamlit drew one pointing up)
+        delta_arrow="off" if delta is not None and delta.startswith("±") else "auto",
         help=ctx.t(f"{shown.key}_help", period=ctx.period.label(ctx.lang),
                    previous=ctx.comparison.label(ctx.lang)),
     )
