@@ -8,7 +8,7 @@ from boardpack import DEFAULT_ACCENT, FORMATS, MIME, PackSettingError, brand_fil
 from boardpack.deck import Slide, as_board, build_slides, network_name
 from boardpack.pictures import slide_spec
 from ui.context import ALL_ROLES, page_context, require_role
-from ui.present import PRESENTING, SLIDE, presentation_style
+from ui.present import PRESENTING, SLIDE, chart_height, presentation_style
 from ui.safe_text import escape_markdown
 
 ctx = page_context()
@@ -61,7 +61,8 @@ def show_slide(slide: Slide) -> None:
                 delta = tile.delta.replace("\u2212", "-") if tile.delta else None
                 column.metric(tile.label, tile.value, delta=delta, delta_color=tile.colour, border=True)
     elif not slide.empty:
-        st.vega_lite_chart(spec=slide_spec(slide.view.chart, width="container", font_scale=1.8, height=480),
+        st.vega_lite_chart(spec=slide_spec(slide.view.chart, width="container", font_scale=1.8,
+                                           height=chart_height(slide.sentences)),
                            width="stretch", theme=None)  # its text alternative is the chart's own description
     st.caption(escape_markdown(slide.footnote))
 

@@ -2,6 +2,7 @@
 alone (arrows and Esc), as a board viewer; and the board pack downloaded from the page."""
 
 import io
+import re
 
 import pytest
 from browser_support import chromium_page, screenshot, wait_for_app
@@ -50,6 +51,26 @@ def test_presenting_with_the_arrow_keys_at_1920_by_1080(demo_board_url):
         press(page, "Escape")
         expect(page.get_by_role("heading", name="Styrelsepresentation")).to_be_visible()
         expect(page.get_by_test_id("stSidebar")).to_be_visible()
+
+
+def test_every_slide_and_its_buttons_fit_a_1400_by_1000_screen(demo_board_url):
+    """A walk-through found slide 8's buttons (and its source line) under the fold: a slide with
+    four lines of sentences draws its chart shorter (ui.present.chart_height)."""
+    with chromium_page(1400, 1000) as page:
+        page.goto(f"{demo_board_url}/present?lang=sv")
+        wait_for_app(page)
+        page.get_by_role("button", name="Starta presentationen").click()
+        wait_for_app(page)
+        total = int(re.search(r"/(\d+)", page.get_by_text(re.compile(r"^Bild 1/")).inner_text())[1])
+        for number in range(1, total + 1):
+            expect(page.get_by_text(f"Bild {number}/{total}")).to_be_visible()
+            for name in ("Föregående", "Nästa", "Avsluta presentationen"):
+                button = page.get_by_role("button", name=name)
+                expect(button).to_be_visible()
+                box = button.bounding_box()
+                assert box["y"] + box["height"] <= 1000, (number, name, box)
+            if number < total:
+                press(page, "ArrowRight")
 
 
 def test_the_board_pack_downloads_from_the_page(demo_board_url):

@@ -15,6 +15,17 @@ def presenting(url_path: str) -> bool:
     return url_path == PRESENT_PAGE and bool(st.session_state.get(PRESENTING))
 
 
+# a slide's chart is this tall under two lines of sentences, and a line shorter for each line
+# more, so that the buttons under it stay on a 1400 x 1000 screen (four lines pushed them off)
+CHART_HEIGHT, LINE_HEIGHT, LINE_CHARS, LOWEST = 480, 40, 100, 320
+
+
+def chart_height(sentences: str) -> int:
+    """The plot's height on a slide whose sentences are `sentences` (about LINE_CHARS a line)."""
+    lines = -(-len(sentences) // LINE_CHARS)
+    return max(LOWEST, CHART_HEIGHT - LINE_HEIGHT * max(0, lines - 2))
+
+
 def presentation_style(accent: str) -> str:
     """Full screen for a projector: no sidebar or header, large type, black on white, the
     network's colour as a band across the top (as on the board pack's slides)."""
