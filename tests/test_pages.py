@@ -175,3 +175,32 @@ def test_a_rerun_draws_cached_views_and_emptied_caches_make_it_as_cold_as_the_fi
     clear_caches()
     at.run()
     assert sorted(ran) == cold
+
+
+def test_a_rerun_writes_no_download_again_and_another_language_its_own(demo_db, monkeypatch):
+    """A chart's xlsx and CSV are written once and kept with its cached view: a rerun neither
+    writes nor hashes a page's tables again (national scale: a Demand rerun spent a quarter of
+    its time there)."""
+    import ui.widgets
+    from ui.views import clear_caches
+
+    written, real = [], ui.widgets.to_xlsx_bytes
+    monkeypatch.setattr(ui.widgets, "to_xlsx_bytes", lambda table: written.append(table.columns[0]) or real(table))
+    # the cache keyed by a table's content: hashing the table is what a rerun paid for
+    hashed, by_content = [], ui.widgets._xlsx_of
+    monkeypatch.setattr(ui.widgets, "_xlsx_of", lambda table: hashed.append(1) or by_content(table))
+    clear_caches()
+    at = open_page(demo_db, monkeypatch, "pages/activity.py", "fi")
+    assert not at.exception
+    first = len(written)
+    assert first >= charts_of(at) >= 3
+    at.run()
+    assert len(written) == first
+    assert hashed == []
+    at.query_params["lang"] = "sv"
+    at.session_state["frame_lang"] = "sv"
+    at.run()
+    assert not at.exception
+    # the Swedish views are views of their own, with their own files (and Swedish column names)
+    assert len(written) >= 2 * first
+    assert set(written[first:]).isdisjoint(written[:first])

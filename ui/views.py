@@ -7,7 +7,7 @@ anything to draw. The page's period, scope and suppression are the context's.
 """
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import altair as alt
 import pandas as pd
@@ -35,6 +35,9 @@ class ChartView:
     small_sample: bool = False  # shares resting on fewer than SMALL_SAMPLE respondents somewhere
     title: str = ""
     subtitle: str = ""
+    # the table's downloads, written at the first run that shows them and kept with the view
+    # (reruns then neither write nor hash the table again: ui.widgets._table_and_downloads)
+    files: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def summary(self) -> str:

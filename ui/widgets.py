@@ -184,10 +184,11 @@ def _any_hidden(table: pd.DataFrame) -> bool:
 
 
 def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key: str,
-                    empty: bool | None = None, protected: bool = False) -> None:
+                    empty: bool | None = None, protected: bool = False, files: dict | None = None) -> None:
     """The chart, then a 'show data' table and its xlsx and CSV downloads; a sentence instead
     when there is nothing to draw (`empty`, by default: the table has no rows). A chart of
-    `protected` counts carries the privacy legend for a viewer who is not leadership."""
+    `protected` counts carries the privacy legend for a viewer who is not leadership. `files`:
+    where the downloads of this very table are kept between runs (a cached view's)."""
     if table.empty if empty is None else empty:
         # charts.themed gives every chart its title: the sentence names the chart it stands for
         st.info(ctx.t("common.chart_no_data", title=chart.title.text), icon=":material/info:")
@@ -197,7 +198,7 @@ def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key
         privacy_legend(ctx, _any_hidden(table))
     shown = table.drop(columns=[c for c in table.columns if c.endswith("_order")])
     with st.expander(ctx.t("common.show_data")):
-        _table_and_downloads(ctx, shown, key, download_stem(ctx, chart.title.text), chart)
+        _table_and_downloads(ctx, shown, key, download_stem(ctx, chart.title.text), chart, files)
 
 
 # what a file name may not hold on Windows, macOS or Linux, and spaces (each run one "_")
@@ -227,7 +228,7 @@ def _chart_png(chart: alt.Chart) -> bytes:
 
 
 def _table_and_downloads(ctx: PageContext, table: pd.DataFrame, key: str, stem: str,
-                         chart: alt.Chart | None = None) -> None:
+                         chart: alt.Chart | None = None, files: dict | None = None) -> None:
     st.dataframe(markers_as_text(table, missing=""), hide_index=True, width="stretch")
     if chart is not None:
         # our own image download: Streamlit's chart toolbar is English only (hidden, see
@@ -240,11 +241,22 @@ def _table_and_downloads(ctx: PageContext, table: pd.DataFrame, key: str, stem: 
     # written once per table, not on every rerun (a page has up to six tables); not deferred to
     # the click as the PNG is: a deferred download left its button disabled now and then in the
     # browser tests, which a person would see as a broken button
-    left.download_button(ctx.t("common.download_xlsx"), _xlsx_of(table), f"{stem}.xlsx",
+    xlsx, csv = _files_of(table, ctx.lang, files)
+    left.download_button(ctx.t("common.download_xlsx"), xlsx, f"{stem}.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          key=f"{key}_xlsx", icon=":material/download:")
-    right.download_button(ctx.t("common.download_csv"), _csv_of(table, ctx.lang), f"{stem}.csv",
+    right.download_button(ctx.t("common.download_csv"), csv, f"{stem}.csv",
                           mime="text/csv", key=f"{key}_csv", icon=":material/download:")
+
+
+def _files_of(table: pd.DataFrame, lang: str, files: dict | None) -> tuple[bytes, bytes]:
+    """The table as xlsx and CSV: kept in `files` (a cached view's, which holds this very table
+    in one language) once written; without, from caches keyed by the table's content."""
+    if files is None:
+        return _xlsx_of(table), _csv_of(table, lang)
+    if lang not in files:
+        files[lang] = (to_xlsx_bytes(table), to_csv_bytes(table, lang))
+    return files[lang]
 
 
 # a table is hashed by its content: the same rows give the same file from the cache
@@ -319,7 +331,8 @@ def show_view(ctx: PageContext, view, empty_key: str | None = None) -> None:
         return
     if view.small_sample:
         st.warning(ctx.t("attitudes.small_sample", n=SMALL_SAMPLE), icon=":material/warning:")
-    chart_with_data(ctx, view.chart, view.table, key=view.key, empty=False, protected=view.protected)
+    chart_with_data(ctx, view.chart, view.table, key=view.key, empty=False, protected=view.protected,
+                    files=view.files)
 
 
 def table_with_downloads(ctx: PageContext, table: pd.DataFrame, key: str, empty_key: str, title: str) -> None:
