@@ -159,6 +159,18 @@ ALL_FEW = {"koulu": {"unmet_share": 0.5, "decided": 4}, "neuvola": {"unmet_share
      "In January–June 2025, 25% of the decided sessions requested by the public sector went wholly or partly "
      "unmet (30/120). Most went unmet in Maternity and child health clinic: 40% of its decided sessions. "
      "Sessions requested and open for more than 60 days: 7."),
+    # a walk-through: one sector ranked, at 0 %, beside others of 3/3 and 5/7 unmet on fewer
+    # sessions; it was called the most unmet ("Most went unmet in Child protection: 0%")
+    ("en", demand(0.5, unmet=8, decided=16, by_sector={
+        "lastensuojelu": {"unmet_share": 0.0, "decided": 10}, "paihde": {"unmet_share": 1.0, "decided": 3},
+        "neuvola": {"unmet_share": 0.714, "decided": 7}}),
+     "In January–June 2025, 50% of the decided sessions requested by the public sector went wholly or partly "
+     "unmet (8/16)."),
+    # two sectors ranked, nothing unmet in either: none is the most unmet
+    ("en", demand(0.0, unmet=0, decided=60, by_sector={
+        "koulu": {"unmet_share": 0.0, "decided": 40}, "neuvola": {"unmet_share": 0.0, "decided": 20}}),
+     "In January–June 2025, 0% of the decided sessions requested by the public sector went wholly or partly "
+     "unmet (0/60)."),
     # no sector shares and nothing old open: the first sentence alone
     ("en", demand(0.0, unmet=0, decided=1500),
      "In January–June 2025, 0% of the decided sessions requested by the public sector went wholly or partly "

@@ -110,11 +110,13 @@ def demand_sentences(ctx, now: dict) -> str:
                if isinstance(row.get("unmet_share"), float)}
     shares = {code: row["unmet_share"] for code, row in sectors.items()
               if isinstance(row.get("decided"), int) and row["decided"] >= MIN_DECIDED_TO_RANK}
-    if shares:
-        worst = max(shares, key=shares.get)
+    worst = max(shares, key=shares.get) if shares else None
+    # "most unmet" only among two sectors or more, and never a sector where nothing went unmet
+    # (a member's own scope named Child protection "most unmet: 0 %" beside a chart of 3/3 unmet)
+    if len(shares) >= 2 and shares[worst] > 0:
         sentences.append(i18n.t(lang, "narrative.worst_sector", sector=i18n.label(lang, "sector", worst),
                                 share=fmt_share(shares[worst], lang)))
-    elif len(sectors) > 1:
+    elif not shares and len(sectors) > 1:
         sentences.append(i18n.t(lang, "narrative.no_sector_enough", minimum=MIN_DECIDED_TO_RANK))
     open_old = demand.get("open_over_60_days")
     if open_old not in (None, 0):
