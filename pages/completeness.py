@@ -16,8 +16,6 @@ missing_last = completeness_tables.missing_in(data.query(ctx, "reporting_by_orga
 st.markdown(narrative.completeness_sentences(ctx, now, missing_last, fmt_month(last.from_month, ctx.lang)))
 widgets.show_view(ctx, views.completeness_grid(ctx))
 
-title = ctx.t("completeness.by_org_title")
-st.subheader(title)
 by_org = completeness_tables.by_organisation(ctx, data.query(ctx, "completeness_by_organisation"))
 widgets.table_with_downloads(ctx, by_org, key="completeness_by_org", empty_key="completeness.none_expected",
-                             title=title)
+                             title_key="completeness.by_org_title")

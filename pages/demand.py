@@ -13,10 +13,9 @@ st.markdown(narrative.demand_sentences(ctx, now))
 for view in (views.demand_status, views.demand_unmet, views.demand_reasons):
     widgets.show_view(ctx, view(ctx))
 
-title = ctx.t("demand.open_title")
-st.subheader(title)
 old_open = demand_tables.open_over_60_days(ctx, data.query(ctx, "demand_open_over_60_days"))
-widgets.table_with_downloads(ctx, old_open, key="demand_open", empty_key="demand.open_none", title=title)
+widgets.table_with_downloads(ctx, old_open, key="demand_open", empty_key="demand.open_none",
+                             title_key="demand.open_title")
 
 widgets.show_view(ctx, views.demand_capacity(ctx))
 # people and sessions on one axis: why "no free expert" can lead while the experts are more

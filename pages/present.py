@@ -10,6 +10,7 @@ from boardpack.pictures import slide_spec
 from ui.context import ALL_ROLES, page_context, require_role
 from ui.present import PRESENTING, SLIDE, chart_height, presentation_style
 from ui.safe_text import escape_markdown
+from ui.widgets import metric_delta
 
 ctx = page_context()
 require_role(ctx, ALL_ROLES)
@@ -58,8 +59,7 @@ def show_slide(slide: Slide) -> None:
     if slide.kind == "figures":
         for row in (slide.tiles[:3], slide.tiles[3:]):
             for column, tile in zip(st.columns(3), row):
-                delta = tile.delta.replace("\u2212", "-") if tile.delta else None
-                column.metric(tile.label, tile.value, delta=delta, delta_color=tile.colour, border=True)
+                column.metric(tile.label, tile.value, **metric_delta(tile.delta, tile.colour), border=True)
     elif not slide.empty:
         st.vega_lite_chart(spec=slide_spec(slide.view.chart, width="container", font_scale=1.8,
                                            height=chart_height(slide.sentences)),

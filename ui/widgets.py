@@ -106,13 +106,18 @@ def overview_tiles(ctx: PageContext, now: dict, before: dict) -> list[Tile]:
             for key, (group, name), kind, colour in OVERVIEW_TILES]
 
 
+def metric_delta(delta: str | None, colour: str) -> dict:
+    """st.metric's change arguments for a tile's change (the page's and the slide's): Streamlit
+    reads the arrow's direction from a leading ASCII minus; "±0,0 %-yks." is no change, drawn
+    without an arrow (Streamlit drew one pointing up)."""
+    delta = delta.replace("\u2212", "-") if delta else None
+    return {"delta": delta, "delta_color": colour,
+            "delta_arrow": "off" if delta is not None and delta.startswith("±") else "auto"}
+
+
 def metric_tile(ctx: PageContext, shown: Tile) -> None:
-    # Streamlit reads the arrow's direction from a leading ASCII minus
-    delta = shown.delta.replace("\u2212", "-") if shown.delta is not None else None
     st.metric(
-        ctx.t(shown.key), shown.value, delta=delta, delta_color=shown.colour, border=True,
-        # "±0,0 %-yks." is no change: no arrow (Streamlit drew one pointing up)
-        delta_arrow="off" if delta is not None and delta.startswith("±") else "auto",
+        ctx.t(shown.key), shown.value, **metric_delta(shown.delta, shown.colour), border=True,
         help=ctx.t(f"{shown.key}_help", period=ctx.period.label(ctx.lang),
                    previous=ctx.comparison.label(ctx.lang)),
     )
@@ -335,9 +340,11 @@ def show_view(ctx: PageContext, view, empty_key: str | None = None) -> None:
                     files=view.files)
 
 
-def table_with_downloads(ctx: PageContext, table: pd.DataFrame, key: str, empty_key: str, title: str) -> None:
-    """A table that is itself the figure (no chart), with the same downloads as a chart's data,
-    their files named by the table's `title` (the subheader above it) and the period."""
+def table_with_downloads(ctx: PageContext, table: pd.DataFrame, key: str, empty_key: str, title_key: str) -> None:
+    """A table that is itself the figure (no chart) under its title, with the same downloads as
+    a chart's data, their files named by the title and the period."""
+    title = ctx.t(title_key)
+    st.subheader(title)
     if table.empty:
         st.caption(ctx.t(empty_key))
         return
