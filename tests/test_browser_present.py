@@ -64,6 +64,12 @@ def test_every_slide_and_its_buttons_fit_a_1400_by_1000_screen(demo_board_url):
         total = int(re.search(r"/(\d+)", page.get_by_text(re.compile(r"^Bild 1/")).inner_text())[1])
         for number in range(1, total + 1):
             expect(page.get_by_text(f"Bild {number}/{total}")).to_be_visible()
+            # measured once the run is over and its chart drawn (the old slide's may linger until then)
+            wait_for_app(page)
+            charts = page.get_by_test_id("stVegaLiteChart")
+            if charts.count():
+                expect(charts).to_have_count(1)
+                expect(charts.locator("canvas, svg").first).to_be_visible()
             for name in ("Föregående", "Nästa", "Avsluta presentationen"):
                 button = page.get_by_role("button", name=name)
                 expect(button).to_be_visible()
