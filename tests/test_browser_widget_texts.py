@@ -6,7 +6,7 @@ own download."""
 import re
 
 import pytest
-from browser_support import chromium_page, screenshot, wait_for_app
+from browser_support import choose, chromium_page, screenshot, wait_for_app
 from browser_waits import RUN_TIMEOUT, open_page
 from playwright.sync_api import expect
 
@@ -127,3 +127,25 @@ def test_the_sidebar_choices_are_read_whole_in_every_language(app_url):
                                           ".map(e => e.value || e.textContent)")
                 assert cut == [], (lang, compare)
                 assert fields.count() >= 4
+
+
+def test_after_a_language_switch_every_sidebar_choice_reads_in_the_new_language(app_url):
+    """A member's walk-through switched to Swedish and still read "Edellinen yhtä pitkä jakso",
+    "Viimeiset 6 kuukautta" and a Finnish sector chip until its next click: Streamlit keeps a
+    choice's shown text in the browser while its key stays the same."""
+    sector = "neuvola"
+    with chromium_page() as page:
+        open_page(page, f"{app_url}/?compare=year&sector={sector}", "overview", "fi")
+        sidebar = page.get_by_test_id("stSidebar")
+        for old, new, name in (("fi", "sv", "svenska"), ("sv", "en", "English")):
+            choose(page, i18n.t(old, "frame.language"), name)
+            expect(page).to_have_url(re.compile(f"lang={new}"))
+            for label, value in (("filters.period_kind", "filters.kind_last6"),
+                                 ("filters.compare", "filters.compare_year")):
+                box = sidebar.get_by_test_id("stSelectbox").filter(has_text=i18n.t(new, label))
+                expect(box.get_by_role("combobox")).to_have_value(i18n.t(new, value))
+            chips = sidebar.get_by_test_id("stMultiSelect").filter(has_text=i18n.t(new, "filters.sectors"))
+            expect(chips.get_by_text(i18n.label(new, "sector", sector), exact=True)).to_be_visible()
+            expect(chips.get_by_text(i18n.label(old, "sector", sector), exact=True)).to_have_count(0)
+        expect(page).to_have_url(re.compile("compare=year"))
+        expect(page).to_have_url(re.compile(f"sector={sector}"))

@@ -121,7 +121,7 @@ def test_an_organisation_picker_shows_the_name_as_written(hostile_db):
     # selectbox options are plain text in the browser: escaping them would show backslashes
     at = run_page("pages/upload.py")
     assert PIXEL in at.selectbox(key="upload_org").options
-    assert PIXEL in at.multiselect(key="frame_orgs").options
+    assert PIXEL in at.multiselect(key="frame_orgs_fi").options
 
 
 HOSTILE_FILE = f"{LINK}.csv"

@@ -49,7 +49,7 @@ def test_the_activity_page_names_municipalities_in_its_language(db, monkeypatch,
              if isinstance(value, str)}
     assert shown <= names
     assert "?" not in names
-    picker = at.multiselect(key="frame_mun")
+    picker = at.multiselect(key=f"frame_mun_{lang}")
     assert {picker.format_func(option) for option in picker.options} == shown
 
 

@@ -83,7 +83,7 @@ def test_the_board_pack_is_built_and_offered_for_download(demo_db, monkeypatch, 
     opened = Presentation(io.BytesIO(content)).slides if fmt == "pptx" else PdfReader(io.BytesIO(content)).pages
     assert len(opened) == 15
     # another period is another pack: the one built is no longer offered
-    at.selectbox(key="frame_kind").set_value("last3").run()
+    at.selectbox(key="frame_kind_sv").set_value("last3").run()
     assert not at.get("download_button")
 
 

@@ -203,6 +203,14 @@ def render_language_picker() -> str:
     return lang
 
 
+def _choice_key(name: str, lang: str) -> str:
+    """A sidebar choice's key, one per language. Streamlit keeps the text a choice shows in the
+    browser while its key stays the same: after a switch to Swedish the sidebar still read
+    "Edellinen yhtä pitkä jakso" until the next click. Every choice is also kept in the URL and
+    read from there first, so the new language's widget starts on the same choice."""
+    return f"{_STATE}_{name}_{lang}"
+
+
 # ---- period -------------------------------------------------------------------------------
 
 
@@ -278,7 +286,7 @@ def render_period_picker(lang: str, today: date, span: tuple[date, date] | None 
     kind = sidebar.selectbox(
         i18n.t(lang, "filters.period_kind"), PERIOD_KINDS,
         index=PERIOD_KINDS.index(raw if current is None else _kind_of(current)),
-        format_func=lambda k: i18n.t(lang, f"filters.kind_{k}"), key=f"{_STATE}_kind",
+        format_func=lambda k: i18n.t(lang, f"filters.kind_{k}"), key=_choice_key("kind", lang),
     )
     current = current or latest_months(end, ROLLING[raw])
     if kind in ROLLING:
@@ -292,9 +300,9 @@ def render_period_picker(lang: str, today: date, span: tuple[date, date] | None 
         start_default = current.from_month if current.from_month in months else months[max(0, len(months) - 6)]
         end_default = current.to_month if current.to_month in months else months[-1]
         start = sidebar.selectbox(i18n.t(lang, "filters.from_month"), months,
-                                  index=months.index(start_default), format_func=label, key=f"{_STATE}_from")
+                                  index=months.index(start_default), format_func=label, key=_choice_key("from", lang))
         stop = sidebar.selectbox(i18n.t(lang, "filters.to_month"), months,
-                                 index=months.index(end_default), format_func=label, key=f"{_STATE}_to")
+                                 index=months.index(end_default), format_func=label, key=_choice_key("to", lang))
         if stop < start:
             start, stop = stop, start
         period = period_from_range(f"{start:%Y-%m}", f"{stop:%Y-%m}")
@@ -304,7 +312,7 @@ def render_period_picker(lang: str, today: date, span: tuple[date, date] | None 
             current = options[0]
         period = sidebar.selectbox(
             i18n.t(lang, "filters.period"), options, index=options.index(current),
-            format_func=lambda p: p.label(lang), key=f"{_STATE}_period_{kind}",
+            format_func=lambda p: p.label(lang), key=_choice_key(f"period_{kind}", lang),
         )
     _set_param("period", period.code, None)
     return period
@@ -318,7 +326,7 @@ def render_comparison_picker(lang: str) -> str:
     raw = st.query_params.get("compare", COMPARISONS[0])
     compare = st.sidebar.selectbox(
         i18n.t(lang, "filters.compare"), COMPARISONS, index=COMPARISONS.index(raw) if raw in COMPARISONS else 0,
-        format_func=lambda c: i18n.t(lang, f"filters.compare_{c}"), key=f"{_STATE}_compare")
+        format_func=lambda c: i18n.t(lang, f"filters.compare_{c}"), key=_choice_key("compare", lang))
     _set_param("compare", compare, COMPARISONS[0])
     return compare
 
@@ -389,19 +397,19 @@ def render_scope_pickers(lang: str, warehouse: Warehouse, version: int, viewer: 
         i18n.t(lang, "filters.organisations"), list(org_names),
         default=[o for o in _list_param("org") if o in org_names],
         format_func=lambda code: org_names[code], placeholder=i18n.t(lang, "filters.all"),
-        key=f"{_STATE}_orgs", select_all=False,
+        key=_choice_key("orgs", lang), select_all=False,
     )
     chosen_municipalities = sidebar.multiselect(
         i18n.t(lang, "filters.municipalities"), options["municipalities"],
         default=[m for m in _list_param("mun") if m in options["municipalities"]],
         format_func=lambda name: municipality_label(name, lang),
-        placeholder=i18n.t(lang, "filters.all"), key=f"{_STATE}_mun", select_all=False,
+        placeholder=i18n.t(lang, "filters.all"), key=_choice_key("mun", lang), select_all=False,
     )
     chosen_sectors = sidebar.multiselect(
         i18n.t(lang, "filters.sectors"), list(SECTORS),
         default=[s for s in _list_param("sector") if s in SECTORS],
         format_func=lambda code: i18n.label(lang, "sector", code),
-        placeholder=i18n.t(lang, "filters.all"), key=f"{_STATE}_sector", select_all=False,
+        placeholder=i18n.t(lang, "filters.all"), key=_choice_key("sector", lang), select_all=False,
     )
     _set_param("org", ",".join(chosen_orgs))
     _set_param("mun", ",".join(chosen_municipalities))
