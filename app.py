@@ -29,6 +29,8 @@ st.html("<style>[data-testid='stFileUploaderDropzoneInstructions'] {display: non
 st.html("<style>[data-testid='stMetricLabel'] *, [data-testid='stDownloadButton'] button * "
         "{white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}"
         "</style>")
+# back from signing in or out: the language, filters and page the person had (ui/auth.py)
+returning_to = auth.take_place()
 lang = frame.render_language_picker()
 st.html(frame.widget_texts_style(lang))
 st.html(frame.accessibility_markup(lang), unsafe_allow_javascript=True)
@@ -84,10 +86,12 @@ HOME = "home"
 if viewer is None:
     # no figure, no filter: every address of the app shows why, and how to get in
     paths = [HOME] + [key for _, key, _, _ in PAGES]   # the root, and every page's name (/overview too)
-    gate = [st.Page(lambda: auth.render_gate(lang, settings), title=i18n.t(lang, "access.page_title"),
+    gate = [st.Page(lambda path=path: auth.render_gate(lang, settings, path), title=i18n.t(lang, "access.page_title"),
                     url_path=path, default=path == HOME)
             for path in paths]
-    st.navigation(gate, position="hidden").run()
+    gate_navigation = st.navigation(gate, position="hidden")
+    auth.go_to_place(returning_to, gate_navigation, gate)
+    gate_navigation.run()
     st.stop()
 
 version = frame.data_version(warehouse)
@@ -107,8 +111,10 @@ def page(path: str, key: str, icon: str, roles: frozenset, alias: bool = False) 
 # request would run the page script alone, without this frame. Every page starts with
 # ui.context.page_context(), which notices that run and reruns it through this frame
 # (tests/test_browser_deep_link.py proves it under `streamlit run app.py`).
-navigation = st.navigation([page(*entry) for entry in PAGES] + [page(*PAGES[0], alias=True)])
-frame.render_viewer(lang, viewer, warehouse)
+app_pages = [page(*entry) for entry in PAGES] + [page(*PAGES[0], alias=True)]
+navigation = st.navigation(app_pages)
+auth.go_to_place(returning_to, navigation, app_pages)
+frame.render_viewer(lang, viewer, warehouse, navigation.url_path)
 
 st.sidebar.divider()
 span = frame.data_span(warehouse, version)

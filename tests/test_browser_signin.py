@@ -71,23 +71,23 @@ def offline(page):
     page.context.route("https://cdn.jsdelivr.net/**", lambda route: route.abort())
 
 
-def sign_in(page, url: str, sub: str) -> None:
+def sign_in(page, url: str, sub: str, lang: str = "fi") -> None:
     page.goto(url)
     wait_for_app(page)
-    expect(page.get_by_role("heading", name=T("access.sign_in_title"))).to_be_visible()
+    expect(page.get_by_role("heading", name=i18n.t(lang, "access.sign_in_title"))).to_be_visible()
     expect(page.get_by_test_id("stMetric")).to_have_count(0)
-    page.get_by_role("button", name=T("access.sign_in_button")).click()
+    page.get_by_role("button", name=i18n.t(lang, "access.sign_in_button")).click()
     expect(page.get_by_role("heading", name="Authorize Client")).to_be_visible()
     page.locator('input[name="sub"]').fill(sub)
     page.get_by_role("button", name="Authorize", exact=True).click()
     wait_for_app(page)
 
 
-def sign_out(page) -> None:
-    page.get_by_test_id("stSidebar").get_by_role("button", name=T("access.sign_out_button")).click()
+def sign_out(page, lang: str = "fi") -> None:
+    page.get_by_test_id("stSidebar").get_by_role("button", name=i18n.t(lang, "access.sign_out_button")).click()
     page.get_by_role("button", name="End session").click()      # the provider's own confirmation
     wait_for_app(page)
-    expect(page.get_by_role("heading", name=T("access.sign_in_title"))).to_be_visible()
+    expect(page.get_by_role("heading", name=i18n.t(lang, "access.sign_in_title"))).to_be_visible()
 
 
 def nav_entries(page):
@@ -127,6 +127,29 @@ def test_each_role_signs_in_lands_on_its_own_view_and_signs_out(signed_app, sub,
             expect(page.get_by_test_id("stTab")).to_have_count(0)
         sign_out(page)
         expect(page.get_by_test_id("stMetric")).to_have_count(0)
+
+
+def test_signing_in_and_out_keeps_the_language_the_page_and_the_filters(signed_app):
+    """Streamlit ends both on the root address with no query: a member who had chosen Swedish
+    came back to Finnish, from /demand to the Overview (a member's walk-through)."""
+    url, _ = signed_app
+    sv = lambda key: i18n.t("sv", key)  # noqa: E731
+    with chromium_page() as page:
+        offline(page)
+        sign_in(page, f"{url}/demand?lang=sv&compare=year", "liisa", "sv")
+        expect(page).to_have_url(re.compile(r"/demand\?"))
+        expect(page).to_have_url(re.compile("lang=sv"))
+        expect(page).to_have_url(re.compile("compare=year"))
+        expect(page.get_by_role("heading", name=sv("nav.demand"), exact=True)).to_be_visible()
+        compare = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=sv("filters.compare"))
+        expect(compare.get_by_role("combobox")).to_have_value(sv("filters.compare_year"))
+        sign_out(page, "sv")
+        expect(page).to_have_url(re.compile("lang=sv"))
+        expect(page.get_by_test_id("stMetric")).to_have_count(0)
+        # a later visit to the root, signed out, is in the default language again: the note was taken once
+        page.goto(url)
+        wait_for_app(page)
+        expect(page.get_by_role("heading", name=T("access.sign_in_title"))).to_be_visible()
 
 
 def test_leadership_locks_a_month_and_reads_it_in_the_audit_log_under_its_own_name(signed_app):

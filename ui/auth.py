@@ -8,8 +8,11 @@ loopback address and the request came straight to it (no proxy in between). Anyw
 how to configure sign-in and shows nothing else.
 """
 
+import hashlib
 import ipaddress
 import re
+import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -177,14 +180,83 @@ def current_viewer(lang: str, settings: Settings, warehouse: Warehouse) -> Viewe
     return Viewer(role=access.role, org_code=access.org_code, email=email, name=st.user.get("name"))
 
 
-def sign_out(warehouse: Warehouse, viewer: Viewer) -> None:
+def sign_out(warehouse: Warehouse, viewer: Viewer, path: str) -> None:
     """End the sign-in in every tab: logged first (every other session of this person checks it on
     its next run), then Streamlit's own cookie is cleared."""
     record_sign_out(warehouse, viewer.email)
+    remember_place(path)
     st.logout()
 
 
-def render_gate(lang: str, settings: Settings) -> None:
+# ---- where a sign-in or a sign-out comes back to -------------------------------------------
+# Streamlit's sign-in and sign-out both end on the app's root address, with no query: a member
+# who had chosen Swedish came back to a Finnish page, and a deep link (/demand) to the Overview.
+# The browser keeps one thing of its own across the provider's pages: Streamlit's XSRF cookie,
+# whose token stays the same for the whole visit (only its mask changes). So just before the
+# redirect this process notes the page and its query (language, period, filters) under a hash
+# of that token, and the first run of the session that comes back takes it, once. What is noted
+# names nothing but a page and the choices already in the URL; each is checked again when used
+# (a page of this app, a known language, and the pickers read their values as from any URL).
+PLACE_TTL_S = 600
+PLACE_LIMIT = 10_000          # notes kept at most: a script clicking "sign in" cannot fill memory
+PLACE_PARAM_CHARS = 2_000
+_places: dict[str, tuple[float, str, dict[str, str]]] = {}
+_places_lock = threading.Lock()
+
+
+def _browser_key() -> str | None:
+    """A hash of this browser's XSRF token (None without the cookie: XSRF protection off, AppTest)."""
+    from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
+    from streamlit.web.server.starlette.starlette_server_config import XSRF_COOKIE_NAME
+
+    raw = st.context.cookies.get(XSRF_COOKIE_NAME)
+    token = decode_xsrf_token_string(raw)[0] if raw else None
+    return hashlib.sha256(token).hexdigest() if token else None
+
+
+def remember_place(path: str) -> None:
+    """Note this page and its query for the session that the sign-in or sign-out starts."""
+    key = _browser_key()
+    if key is None:
+        return
+    params = {name: value for name, value in st.query_params.to_dict().items()
+              if isinstance(value, str) and len(name) + len(value) <= PLACE_PARAM_CHARS}
+    now = time.monotonic()
+    with _places_lock:
+        for old in [k for k, (at, _, _) in _places.items() if now - at > PLACE_TTL_S]:
+            del _places[old]
+        while len(_places) >= PLACE_LIMIT:
+            del _places[next(iter(_places))]       # the oldest note
+        _places[key] = (now, path, params)
+
+
+def take_place() -> str | None:
+    """On a session's first run: put back the query noted before its sign-in or sign-out and
+    return the page it was on (None when nothing was noted, or for any later run)."""
+    if st.session_state.get(f"{_STATE}_place_taken"):
+        return None
+    st.session_state[f"{_STATE}_place_taken"] = True
+    key = _browser_key()
+    if key is None:
+        return None
+    with _places_lock:
+        noted = _places.pop(key, None)
+    if noted is None or time.monotonic() - noted[0] > PLACE_TTL_S or st.query_params.to_dict():
+        return None       # too old, or the address asks for something of its own
+    st.query_params.from_dict(noted[2])
+    return noted[1]
+
+
+def go_to_place(path: str | None, navigation, pages) -> None:
+    """Switch to the noted page when it is one of `pages` and not the one this run shows."""
+    if path is None or path == navigation.url_path:
+        return
+    for candidate in pages:
+        if candidate.url_path == path:
+            st.switch_page(candidate, query_params=st.query_params.to_dict())
+
+
+def render_gate(lang: str, settings: Settings, path: str) -> None:
     """What a run without a viewer shows: how to sign in, or why not; never a figure."""
     reason = st.session_state.get(f"{_STATE}_gate", "configure")
     t = lambda key, **params: i18n.t(lang, f"access.{key}", **params)  # noqa: E731
@@ -197,10 +269,12 @@ def render_gate(lang: str, settings: Settings) -> None:
         st.code(t("configure_example"), language="toml")
     elif reason in ("sign_in", "signed_out"):
         if st.button(t("sign_in_button"), type="primary", icon=":material/login:", key=f"{_STATE}_login"):
+            remember_place(path)
             st.login()
     elif reason == "no_role":
         email = normalise_email(st.user.get("email"))
         if email:
             st.caption(escape_markdown(t("signed_in_as", email=email)))
         if st.button(t("sign_out_button"), icon=":material/logout:", key=f"{_STATE}_logout"):
+            remember_place(path)
             st.logout()

@@ -364,7 +364,7 @@ def organisation_names(warehouse: Warehouse, version: int) -> list[tuple[str, st
     return _filter_options(warehouse, version)["orgs"]
 
 
-def render_viewer(lang: str, viewer: Viewer, warehouse: Warehouse) -> None:
+def render_viewer(lang: str, viewer: Viewer, warehouse: Warehouse, path: str) -> None:
     """Who is signed in, in which role, and the sign-out; or that this is the local user."""
     sidebar = st.sidebar
     role = i18n.t(lang, f"access.role_{viewer.role}")
@@ -376,7 +376,7 @@ def render_viewer(lang: str, viewer: Viewer, warehouse: Warehouse) -> None:
     sidebar.caption(escape_markdown(i18n.t(lang, "access.signed_in_role", email=viewer.email,
                                            role=f"{role}, {org}" if org else role)))
     if sidebar.button(i18n.t(lang, "access.sign_out_button"), icon=":material/logout:", key=f"{_STATE}_sign_out"):
-        sign_out(warehouse, viewer)
+        sign_out(warehouse, viewer, path)
 
 
 def exact_view(viewer: Viewer, org_codes: tuple[str, ...] | None) -> bool:
