@@ -1,12 +1,12 @@
 """Kokemusmittari — the frame: page config, language, viewer, navigation, shared filters."""
 
-from datetime import date
 from pathlib import Path
 
 import streamlit as st
 from streamlit.logger import get_logger
 
 import i18n
+from i18n.formats import local_today
 from queries.periods import default_period
 from queries.scope import Scope
 from settings import SettingsError
@@ -120,15 +120,15 @@ st.sidebar.divider()
 span = frame.data_span(warehouse, version)
 if navigation.url_path in ("admin", "audit"):
     # pages about the app itself, not about a period: no filters to mislead (the link keeps them)
-    period, compare = default_period(date.today(), span[1] if span else None), "previous"
+    period, compare = default_period(local_today(), span[1] if span else None), "previous"
     scope = Scope(exact=frame.exact_view(viewer, None), threshold=settings.suppression_threshold)
 else:
-    period = frame.render_period_picker(lang, date.today(), span)
+    period = frame.render_period_picker(lang, local_today(), span)
     compare = frame.render_comparison_picker(lang)
     scope = frame.render_scope_pickers(lang, warehouse, version, viewer)
 frame.store_context(frame.PageContext(
     lang=lang, warehouse=warehouse, settings=settings, role=role, period=period, scope=scope,
-    data_version=version, today=date.today(), compare=compare, viewer=viewer,
+    data_version=version, today=local_today(), compare=compare, viewer=viewer,
 ))
 
 if not presenting(navigation.url_path):  # a slide fills the screen on its own

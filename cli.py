@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 import i18n
+from i18n.formats import local_today
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 # a command the running app runs for another process (warehouse/jobs.py): its warehouse, and
@@ -189,7 +190,7 @@ def _pack_period(args, wh):
 
     if args.period in ROLLING:
         span = data_span(wh, data_version(wh))
-        return latest_months(data_end(date.today(), span[1] if span else None), ROLLING[args.period])
+        return latest_months(data_end(local_today(), span[1] if span else None), ROLLING[args.period])
     return _period(args)
 
 
@@ -231,7 +232,7 @@ def cmd_demo(args) -> int:
     from demo.load import load_demo
 
     with _open(args) as wh:
-        result = load_demo(wh, today=date.today(), only_if_empty=args.if_empty)
+        result = load_demo(wh, today=local_today(), only_if_empty=args.if_empty)
     _emit(args, result, [result["message"]])
     return EXIT_OK
 
@@ -253,7 +254,7 @@ def cmd_orgs_list(args) -> int:
 def cmd_orgs_add(args) -> int:
     from warehouse.organisations import RegistryError, add_organisation
 
-    start = _parse_month(args.start) if args.start else date.today().replace(day=1)
+    start = _parse_month(args.start) if args.start else local_today().replace(day=1)
     with _open(args) as wh:
         try:
             org = add_organisation(wh, args.code, args.name, start_month=start,

@@ -14,7 +14,7 @@ from datetime import date, datetime
 import pandas as pd
 
 import i18n
-from i18n.formats import fmt_month, local_date
+from i18n.formats import fmt_month, local_date, local_today
 from queries.periods import Period, last_complete_month
 from queries.scope import Scope
 from queries.suppression import markers_as_text
@@ -136,7 +136,7 @@ def board_context(warehouse: Warehouse, settings: Settings, period: Period, lang
     """A context for the command line: the whole network or some organisations, as the board sees it."""
     scope = Scope(org_codes=org_codes, exact=False, threshold=settings.suppression_threshold)
     return PageContext(lang=lang, warehouse=warehouse, settings=settings, role="board", period=period,
-                       scope=scope, data_version=data_version(warehouse), today=today or date.today(),
+                       scope=scope, data_version=data_version(warehouse), today=today or local_today(),
                        compare=compare)
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from data_sources.organisations import Registry
 from data_sources.problems import CheckedUpload, Problem
 from data_sources.validation import validate_sheets
+from i18n.formats import local_today
 from settings import Settings, load_settings
 
 _pauses = {"count": 0, "disabled": False}
@@ -156,7 +157,7 @@ def check_read(name: str, content_hash: str, file_type: str, raw_sheets: list, r
             from data_sources.personal_data import PersonalDataGuard
 
             settings = settings or load_settings()
-            today = today or date.today()
+            today = today or local_today()
             guard = PersonalDataGuard()
             guard.scan_file_name(name)   # refused whether or not the source can be read
             checked = CheckedUpload(file_name=name, content_hash=content_hash, file_type=file_type,

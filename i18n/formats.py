@@ -1,6 +1,6 @@
 """Numbers, shares and months written the way each language writes them (via Babel)."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -82,6 +82,12 @@ def fmt_local_time(moment: datetime | None, lang: str) -> str:
     local = pd.Timestamp(moment).tz_localize("UTC").tz_convert(ZoneInfo(LOCAL_ZONE))
     clock = f"{local.hour}.{local.minute:02d}" if lang == "fi" else f"{local.hour:02d}:{local.minute:02d}"
     return f"{local.day}.{local.month}.{local.year} {clock} {local.tzname()}"
+
+
+def local_today(now: datetime | None = None) -> date:
+    """Today in Helsinki: the day the network's people live in, whatever the server's own zone
+    (a UTC server is still on yesterday from 22.00 or 21.00 Finnish time). `now`, aware, for tests."""
+    return (now or datetime.now(UTC)).astimezone(ZoneInfo(LOCAL_ZONE)).date()
 
 
 def local_date(moment: datetime) -> date:

@@ -1,8 +1,10 @@
-from datetime import date
+import ast
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
-from i18n.formats import fmt_change, fmt_month, fmt_number, fmt_points, fmt_share
+from i18n.formats import fmt_change, fmt_month, fmt_number, fmt_points, fmt_share, local_today
 
 
 @pytest.mark.parametrize(("value", "lang", "expected"), [
@@ -35,3 +37,30 @@ def test_fmt_points_and_change():
 def test_fmt_month():
     assert fmt_month(date(2025, 3, 1), "fi") == "maaliskuu 2025"
     assert fmt_month(date(2025, 3, 1), "sv", short=True) == "mar 2025"
+
+
+@pytest.mark.parametrize(("utc", "helsinki"), [
+    (datetime(2026, 11, 30, 21, 59, tzinfo=UTC), date(2026, 11, 30)),
+    (datetime(2026, 11, 30, 22, 0, tzinfo=UTC), date(2026, 12, 1)),     # EET, UTC+2: a new month
+    (datetime(2026, 6, 30, 21, 0, tzinfo=UTC), date(2026, 7, 1)),       # EEST, UTC+3
+    (datetime(2026, 6, 30, 20, 59, tzinfo=UTC), date(2026, 6, 30)),
+])
+def test_today_is_the_day_in_helsinki_whatever_the_servers_zone(utc, helsinki):
+    assert local_today(utc) == helsinki
+
+
+def test_no_module_asks_the_server_for_its_own_date():
+    """The board pack said "made 7.12." beside "updated 8.12." on a UTC server after 22.00:
+    the day is Helsinki's everywhere (tests and benchmarks may use any day they like)."""
+    root = Path(__file__).resolve().parents[1]
+    calls = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root)
+        if relative.parts[0] in ("tests", "bench", ".venv") or "site-packages" in relative.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("today", "now") and not node.args
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in ("date", "datetime")):
+                calls.append(f"{relative}:{node.lineno}")
+    assert calls == []

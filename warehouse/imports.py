@@ -6,6 +6,7 @@ from datetime import date
 
 from data_sources.intake import check_upload, collector_paused
 from data_sources.problems import CheckedUpload
+from i18n.formats import local_today
 from settings import Settings, load_settings
 from warehouse import Warehouse
 from warehouse.access import locked_keys
@@ -55,7 +56,7 @@ def check_file(warehouse: Warehouse, file_name: str, data: bytes, *, org_code: s
     org_code = registered_code(warehouse, org_code)
     return check_upload(
         file_name, data, registry=load_registry(warehouse), uploader_org=org_code,
-        locked_months=_locks(warehouse), today=today or date.today(),
+        locked_months=_locks(warehouse), today=today or local_today(),
         settings=settings or load_settings(),
     )
 

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from data_sources.gsheets import Revision, SheetContent, check_sheet, read_sheet, revision
 from data_sources.problems import CheckedUpload
+from i18n.formats import local_today
 from settings import Settings, load_settings
 from warehouse import Warehouse
 from warehouse.audit import now_utc, record_event
@@ -76,7 +77,7 @@ def connect_sheet(warehouse: Warehouse, org_code: str, content: SheetContent, *,
 def check_content(warehouse: Warehouse, content: SheetContent, org_code: str,
                   settings: Settings | None = None, today: date | None = None) -> CheckedUpload:
     return check_sheet(content, registry=load_registry(warehouse), uploader_org=org_code,
-                       locked_months=_locks(warehouse), today=today or date.today(),
+                       locked_months=_locks(warehouse), today=today or local_today(),
                        settings=settings or load_settings())
 
 
