@@ -71,7 +71,8 @@ if st.session_state.get(PRESENTING):
     st.html(presentation_style(accent))
     index = min(st.session_state.get(SLIDE, 0), len(slides) - 1)
     show_slide(slides[index])
-    back, where, forward, leave = st.columns([2, 3, 2, 2], vertical_alignment="center")
+    # the exit is the longest text ("Avsluta presentationen", beside its "Esc"): it was cut at 1400 px
+    back, where, forward, leave = st.columns([2, 2, 2, 3], vertical_alignment="center")
     back.button(ctx.t("present.previous"), key="present_previous", on_click=go, args=(-1,), shortcut="Left",
                 icon=":material/arrow_back:", disabled=index == 0, width="stretch")
     where.markdown(ctx.t("present.slide_of", n=index + 1, total=len(slides)))

@@ -75,6 +75,10 @@ def test_every_slide_and_its_buttons_fit_a_1400_by_1000_screen(demo_board_url):
                 expect(button).to_be_visible()
                 box = button.bounding_box()
                 assert box["y"] + box["height"] <= 1000, (number, name, box)
+                # and its text whole: "Avsluta present…" was cut beside its "Esc"
+                cut = button.locator("*").evaluate_all("items => items.filter(e => e.scrollWidth > e.clientWidth + 1)"
+                                                       ".map(e => e.textContent)")
+                assert cut == [], (number, name, cut)
             if number < total:
                 press(page, "ArrowRight")
 
