@@ -1,5 +1,7 @@
 """Overview: the headline tiles for the chosen period against the one before, and the monthly trend."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from ui import data, views, widgets
@@ -20,5 +22,8 @@ for row in (tiles[:3], tiles[3:]):
     for column, tile in zip(st.columns(3), row):
         with column:
             widgets.metric_tile(ctx, tile)
-widgets.privacy_legend(ctx, any(tile.hidden for tile in tiles))
-widgets.show_view(ctx, views.overview_trend(ctx))
+trend = views.overview_trend(ctx)
+# one legend for the tiles and the chart of the same counts: under each, it read as the same
+# sentence twice on one screen
+widgets.privacy_legend(ctx, any(tile.hidden for tile in tiles) or widgets.any_hidden(trend.table))
+widgets.show_view(ctx, replace(trend, protected=False))

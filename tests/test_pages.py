@@ -204,3 +204,15 @@ def test_a_rerun_writes_no_download_again_and_another_language_its_own(demo_db, 
     # the Swedish views are views of their own, with their own files (and Swedish column names)
     assert len(written) >= 2 * first
     assert set(written[first:]).isdisjoint(written[:first])
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_the_overview_says_its_privacy_legend_once(demo_db, monkeypatch, lang):
+    """The tiles and the trend chart each wrote the same legend: one screen, the sentence twice."""
+    at = open_page(demo_db, monkeypatch, "pages/overview.py", lang, role="board")
+    assert not at.exception, [e.value for e in at.exception]
+    perturbed = i18n.t(lang, "common.legend_perturbed", threshold=5)
+    assert [c.value for c in at.caption if perturbed in c.value] != []
+    assert len([c for c in at.caption if perturbed in c.value]) == 1
+    assert len([c for c in open_page(demo_db, monkeypatch, "pages/overview.py", lang).caption
+                if perturbed in c.value]) == 0   # leadership sees exact counts: no legend

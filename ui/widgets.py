@@ -184,7 +184,8 @@ def privacy_legend(ctx: PageContext, hidden: bool) -> None:
     st.caption(" ".join(parts))
 
 
-def _any_hidden(table: pd.DataFrame) -> bool:
+def any_hidden(table: pd.DataFrame) -> bool:
+    """Whether some count of `table` is shown as hidden ("<5")."""
     return any(table[column].map(is_hidden).any() for column in table.columns)
 
 
@@ -200,7 +201,7 @@ def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key
         return
     st.altair_chart(unchecked(chart), width="stretch")
     if protected:
-        privacy_legend(ctx, _any_hidden(table))
+        privacy_legend(ctx, any_hidden(table))
     shown = table.drop(columns=[c for c in table.columns if c.endswith("_order")])
     with st.expander(ctx.t("common.show_data")):
         _table_and_downloads(ctx, shown, key, download_stem(ctx, chart.title.text), chart, files)
