@@ -185,10 +185,11 @@ def test_a_rerun_writes_no_download_again_and_another_language_its_own(demo_db, 
     from ui.views import clear_caches
 
     written, real = [], ui.widgets.to_xlsx_bytes
-    monkeypatch.setattr(ui.widgets, "to_xlsx_bytes", lambda table: written.append(table.columns[0]) or real(table))
+    monkeypatch.setattr(ui.widgets, "to_xlsx_bytes",
+                        lambda table, sheet: written.append(table.columns[0]) or real(table, sheet))
     # the cache keyed by a table's content: hashing the table is what a rerun paid for
     hashed, by_content = [], ui.widgets._xlsx_of
-    monkeypatch.setattr(ui.widgets, "_xlsx_of", lambda table: hashed.append(1) or by_content(table))
+    monkeypatch.setattr(ui.widgets, "_xlsx_of", lambda table, sheet: hashed.append(1) or by_content(table, sheet))
     clear_caches()
     at = open_page(demo_db, monkeypatch, "pages/activity.py", "fi")
     assert not at.exception
@@ -216,3 +217,18 @@ def test_the_overview_says_its_privacy_legend_once(demo_db, monkeypatch, lang):
     assert len([c for c in at.caption if perturbed in c.value]) == 1
     assert len([c for c in open_page(demo_db, monkeypatch, "pages/overview.py", lang).caption
                 if perturbed in c.value]) == 0   # leadership sees exact counts: no legend
+
+
+
+def test_a_tables_xlsx_names_its_sheet_by_the_title():
+    """Every table of figures downloaded as xlsx had one sheet named "data", in every language."""
+    import io
+
+    import openpyxl
+
+    import ui.widgets
+
+    table = pd.DataFrame({"Kuukausi": ["tammi 2026"], "Kerrat": [12]})
+    for files in (None, {}):   # from the caches keyed by content, and from a view's own memo
+        xlsx, _ = ui.widgets._files_of(table, "sv", files, "Verksamhet per månad")
+        assert openpyxl.load_workbook(io.BytesIO(xlsx)).sheetnames == ["Verksamhet per månad"]

@@ -372,3 +372,14 @@ def test_to_xlsx_bytes_reads_back_as_text_with_no_formulas():
 def test_to_xlsx_bytes_cuts_the_sheet_name_to_excels_31_characters():
     book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx_bytes(pd.DataFrame({"a": [1]}), "x" * 40)))
     assert book.sheetnames == ["x" * 31]
+
+
+@pytest.mark.parametrize(("title", "sheet"), [
+    ("Toiminta kuukausittain", "Toiminta kuukausittain"),
+    ("Kysyntä / kapasiteetti: sektorit [2026]?", "Kysyntä kapasiteetti sektorit 2"),
+    ("'Lainattu'", "Lainattu"),
+    ("*/?", "data"),
+])
+def test_a_title_becomes_a_sheet_name_excel_opens(title, sheet):
+    book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx_bytes(pd.DataFrame({"a": [1]}), title)))
+    assert book.sheetnames == [sheet]

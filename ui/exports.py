@@ -1,6 +1,7 @@
 """Tables leaving the app (CSV, xlsx) — with spreadsheet formula injection neutralised."""
 
 import io
+import re
 
 import pandas as pd
 
@@ -29,13 +30,24 @@ def to_csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
     return neutralise(frame).to_csv(index=False, sep=separator, decimal=decimal).encode("utf-8-sig")
 
 
+# what Excel does not allow in a sheet's name; nor a name that starts or ends with an apostrophe
+_NOT_IN_SHEET_NAMES = re.compile(r"[\\/?*:\[\]]+")
+
+
+def sheet_name_of(title: str) -> str:
+    """A title as a sheet's name Excel opens: without : \\ / ? * [ ], at most 31 characters."""
+    name = " ".join(_NOT_IN_SHEET_NAMES.sub(" ", title).split()).strip("'")[:31].strip(" '")
+    return name or "data"
+
+
 def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "data") -> bytes:
+    sheet_name = sheet_name_of(sheet_name)
     buffer = io.BytesIO()
     # strings_to_formulas off as well: belt and braces against formula injection; and a cell
     # that looks like an address stays text (xlsxwriter would make it a live hyperlink); written in
     # memory, not through temporary files (a page's table: ~10 -> ~4 ms)
     options = {"options": {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}}
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs=options) as writer:
-        neutralise(frame).to_excel(writer, sheet_name=sheet_name[:31], index=False)
-        writer.sheets[sheet_name[:31]].autofit()
+        neutralise(frame).to_excel(writer, sheet_name=sheet_name, index=False)
+        writer.sheets[sheet_name].autofit()
     return buffer.getvalue()

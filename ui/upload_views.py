@@ -290,8 +290,9 @@ def _render_refusal(ctx: PageContext, checked: CheckedUpload, key: str, source: 
         st.dataframe(problems_table(ctx.lang, checked.warnings), hide_index=True, width="stretch",
                      key=f"{key}_warnings")
     table = problems_table(ctx.lang, checked.errors + checked.warnings, with_kind=True)
-    st.download_button(ctx.t("upload.problems_download"), to_xlsx_bytes(table),
-                       f"{ctx.t('upload.problems_file')}.xlsx", key=f"{key}_problems",
+    name = ctx.t("upload.problems_file")    # the file's name, and its sheet's ("Ongelmat", not "data")
+    st.download_button(ctx.t("upload.problems_download"), to_xlsx_bytes(table, name.capitalize()),
+                       f"{name}.xlsx", key=f"{key}_problems",
                        icon=":material/download:")
 
 

@@ -204,7 +204,7 @@ def chart_with_data(ctx: PageContext, chart: alt.Chart, table: pd.DataFrame, key
         privacy_legend(ctx, any_hidden(table))
     shown = table.drop(columns=[c for c in table.columns if c.endswith("_order")])
     with st.expander(ctx.t("common.show_data")):
-        _table_and_downloads(ctx, shown, key, download_stem(ctx, chart.title.text), chart, files)
+        _table_and_downloads(ctx, shown, key, chart.title.text, chart, files)
 
 
 # what a file name may not hold on Windows, macOS or Linux, and spaces (each run one "_")
@@ -233,8 +233,11 @@ def _chart_png(chart: alt.Chart) -> bytes:
     return vegalite_to_png(spec, scale=2)
 
 
-def _table_and_downloads(ctx: PageContext, table: pd.DataFrame, key: str, stem: str,
+def _table_and_downloads(ctx: PageContext, table: pd.DataFrame, key: str, title: str,
                          chart: alt.Chart | None = None, files: dict | None = None) -> None:
+    """The table, then its downloads: files named by `title` and the period, the xlsx sheet by
+    `title` alone (it was "data" whatever the language)."""
+    stem = download_stem(ctx, title)
     st.dataframe(markers_as_text(table, missing=""), hide_index=True, width="stretch")
     if chart is not None:
         # our own image download: Streamlit's chart toolbar is English only (hidden, see
@@ -247,7 +250,7 @@ def _table_and_downloads(ctx: PageContext, table: pd.DataFrame, key: str, stem: 
     # written once per table, not on every rerun (a page has up to six tables); not deferred to
     # the click as the PNG is: a deferred download left its button disabled now and then in the
     # browser tests, which a person would see as a broken button
-    xlsx, csv = _files_of(table, ctx.lang, files)
+    xlsx, csv = _files_of(table, ctx.lang, files, title)
     left.download_button(ctx.t("common.download_xlsx"), xlsx, f"{stem}.xlsx",
                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                          key=f"{key}_xlsx", icon=":material/download:")
@@ -255,20 +258,20 @@ def _table_and_downloads(ctx: PageContext, table: pd.DataFrame, key: str, stem: 
                           mime="text/csv", key=f"{key}_csv", icon=":material/download:")
 
 
-def _files_of(table: pd.DataFrame, lang: str, files: dict | None) -> tuple[bytes, bytes]:
+def _files_of(table: pd.DataFrame, lang: str, files: dict | None, sheet: str) -> tuple[bytes, bytes]:
     """The table as xlsx and CSV: kept in `files` (a cached view's, which holds this very table
     in one language) once written; without, from caches keyed by the table's content."""
     if files is None:
-        return _xlsx_of(table), _csv_of(table, lang)
+        return _xlsx_of(table, sheet), _csv_of(table, lang)
     if lang not in files:
-        files[lang] = (to_xlsx_bytes(table), to_csv_bytes(table, lang))
+        files[lang] = (to_xlsx_bytes(table, sheet), to_csv_bytes(table, lang))
     return files[lang]
 
 
 # a table is hashed by its content: the same rows give the same file from the cache
 @st.cache_data(ttl=600, max_entries=256, show_spinner=False)
-def _xlsx_of(table: pd.DataFrame) -> bytes:
-    return to_xlsx_bytes(table)
+def _xlsx_of(table: pd.DataFrame, sheet: str) -> bytes:
+    return to_xlsx_bytes(table, sheet)
 
 
 @st.cache_data(ttl=600, max_entries=256, show_spinner=False)
@@ -349,4 +352,4 @@ def table_with_downloads(ctx: PageContext, table: pd.DataFrame, key: str, empty_
     if table.empty:
         st.caption(ctx.t(empty_key))
         return
-    _table_and_downloads(ctx, table, key, download_stem(ctx, title))
+    _table_and_downloads(ctx, table, key, title)
