@@ -383,3 +383,17 @@ def test_to_xlsx_bytes_cuts_the_sheet_name_to_excels_31_characters():
 def test_a_title_becomes_a_sheet_name_excel_opens(title, sheet):
     book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx_bytes(pd.DataFrame({"a": [1]}), title)))
     assert book.sheetnames == [sheet]
+
+
+@pytest.mark.parametrize(("codes", "picked", "kept"), [
+    (["aurinko", "aurinko"], "aurinko", False),   # the picked organisation on every row: said above the table
+    (["aurinko", "majakka"], "aurinko", True),    # a network file for several: each row names its own
+    (["aurinko", None], "aurinko", True),          # an upload sent for several organisations in a history
+    (["aurinko"], None, True),                     # nothing picked: the file's own column chose it
+    ([], "aurinko", True),
+])
+def test_the_organisation_column_is_left_out_only_when_every_row_is_the_picked_one(codes, picked, kept):
+    from ui.upload_views import without_one_org
+
+    table = pd.DataFrame({"Järjestö": ["x"] * len(codes), "Rivejä": [1] * len(codes)})
+    assert ("Järjestö" in without_one_org(table, "Järjestö", codes, picked).columns) is kept

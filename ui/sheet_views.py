@@ -113,7 +113,7 @@ def _render_connect(ctx: PageContext, client, org_code: str, account: str, repla
         _render_warnings(ctx, checked, key)
         st.write(preview_sentence(ctx.lang, preview))
         if not preview.unchanged:
-            render_preview_table(ctx, preview, key)
+            render_preview_table(ctx, preview, key, org_code)
         if st.button(ctx.t("gsheets.confirm"), key=f"{key}_confirm", type="primary", icon=":material/link:"):
             connect_sheet(ctx.warehouse, org_code, content, actor=ctx.actor)
             try:

@@ -165,7 +165,7 @@ def render_file(ctx: PageContext, name: str, data: bytes, org_code: str | None) 
         st.write(preview_sentence(ctx.lang, preview))
         if preview.unchanged:
             return
-        render_preview_table(ctx, preview, key)
+        render_preview_table(ctx, preview, key, org_code)
         if st.button(ctx.t("upload.confirm"), key=f"{key}_confirm", type="primary",
                      icon=":material/check:"):
             try:
@@ -232,7 +232,15 @@ def preview_table(lang: str, preview: UploadPreview, org_names: dict[str, str],
     }).astype(str)
 
 
-def render_preview_table(ctx: PageContext, preview: UploadPreview, key: str) -> None:
+def without_one_org(table: pd.DataFrame, column: str, org_codes, org_code: str | None) -> pd.DataFrame:
+    """The table without its organisation column when every row is the organisation picked above
+    it: at 1400 px that column took a fifth of the width and pushed the last columns out of sight."""
+    if org_code is not None and len(org_codes) and all(code == org_code for code in org_codes):
+        return table.drop(columns=[column])
+    return table
+
+
+def render_preview_table(ctx: PageContext, preview: UploadPreview, key: str, org_code: str | None) -> None:
     org_names = {o.org_code: o.org_name for o in list_organisations(ctx.warehouse)}
     hide_below = _preview_protection(ctx)
     large = [c for c in preview.changes if c.is_large_change]
@@ -249,7 +257,8 @@ def render_preview_table(ctx: PageContext, preview: UploadPreview, key: str) -> 
         # the member's to see (the same rule as the history's)
         sent = list_uploads(ctx.warehouse, [ctx.own_org])
         foreign = frozenset(int(u) for u, org in zip(sent["upload_id"], sent["org_code"]) if org != ctx.own_org)
-    table = preview_table(ctx.lang, preview, org_names, hide_below, foreign)
+    table = without_one_org(preview_table(ctx.lang, preview, org_names, hide_below, foreign), ctx.t("upload.pv_org"),
+                            [c.org_code for c in preview.changes], org_code)
     marked = ctx.t("upload.pv_large")
     styled = table.style.apply(
         lambda row: ["background-color: #fde2c8; font-weight: 600" if row[marked] else "" for _ in row], axis=1)
@@ -395,7 +404,7 @@ def render_history(ctx: PageContext, org_code: str | None) -> None:
         t("added"): own_only("rows_added"),
         t("replaced"): own_only("rows_replaced"),
     })
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(without_one_org(shown, t("org"), list(ledger["org_code"]), org_code), hide_index=True, width="stretch")
     # an upload sent for several organisations (by network staff) is listed in each one's
     # history, but only offered for rollback where it was sent from: it withdraws every month
     active = [int(u) for u, r, o in zip(ledger["upload_id"], ledger["rolled_back_at"], ledger["org_code"])
