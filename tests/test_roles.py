@@ -352,3 +352,15 @@ def test_the_example_secrets_configure_sign_in_with_every_key_streamlit_needs():
                                     "server_metadata_url"}
     assert example["auth"]["redirect_uri"].endswith("/oauth2callback")
     assert set(example["kokemusmittari"]) <= {f.name for f in fields(Settings)}
+
+
+def test_without_google_sheets_a_member_is_told_what_to_do_and_leadership_which_setting(demo_db, monkeypatch):
+    """A member read 'the setting gsheets_service_account', which only leadership can ask for."""
+    member = signed_in(demo_db, monkeypatch, MEMBER, "pages/upload.py")
+    infos = [info.value for info in member.info]
+    assert i18n.t("fi", "gsheets.not_configured_member") in infos
+    assert not any("gsheets_service_account" in text for text in infos)
+    leadership = signed_in(demo_db, monkeypatch, BOSS, "pages/upload.py")
+    leadership.selectbox(key="upload_org").set_value(OWN).run()
+    infos = [info.value for info in leadership.info]
+    assert i18n.t("fi", "gsheets.error_no_account") in infos

@@ -32,7 +32,9 @@ def render_sheet(ctx: PageContext, org_code: str | None) -> None:
         account = account_email(ctx.settings)
         client = client_for(ctx.settings)
     except SheetError as error:
-        st.info(error.message(ctx.lang), icon=":material/info:")
+        # the setting's name is for leadership, who can ask for it; a member is told what to do instead
+        member = error.code == "no_account" and ctx.role != "leadership"
+        st.info(ctx.t("gsheets.not_configured_member") if member else error.message(ctx.lang), icon=":material/info:")
         return
     st.markdown(ctx.t("gsheets.share_with"))
     st.code(account, language=None)   # with Streamlit's copy button
