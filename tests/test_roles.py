@@ -364,3 +364,19 @@ def test_without_google_sheets_a_member_is_told_what_to_do_and_leadership_which_
     leadership.selectbox(key="upload_org").set_value(OWN).run()
     infos = [info.value for info in leadership.info]
     assert i18n.t("fi", "gsheets.error_no_account") in infos
+
+
+def test_a_month_not_over_yet_is_stored_and_said_to_show_once_it_ends(demo_db, monkeypatch, tmp_path):
+    """A member sent December on 8 December, read "the figures are updated at once", and found no
+    December to choose: the period choices end at the last finished month."""
+    from i18n.formats import local_today
+    from ui.upload_views import month_spans, months_not_yet_shown
+
+    today = local_today()
+    at = signed_in(copy_of(demo_db, tmp_path), monkeypatch, MEMBER, "pages/upload.py")
+    crafted_upload(at, f"Päivämäärä;Toimintamuoto;Lukumäärä\n1.{today.month}.{today.year};Vertaistukitapaaminen;4\n"
+                   .encode())
+    said = i18n.t_count("fi", "upload.not_yet_shown", 1, months=month_spans([today.replace(day=1)]))
+    assert said in [c.value for c in at.caption]
+    assert months_not_yet_shown([date(2026, 11, 1), date(2026, 12, 1)], date(2026, 12, 8)) == [date(2026, 12, 1)]
+    assert months_not_yet_shown([date(2026, 11, 1)], date(2026, 12, 1)) == []

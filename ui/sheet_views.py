@@ -13,6 +13,7 @@ from ui.upload_views import (
     _render_stored,
     _render_warnings,
     _sender_org,
+    note_months_not_yet_shown,
     preview_sentence,
     render_preview_table,
 )
@@ -115,6 +116,7 @@ def _render_connect(ctx: PageContext, client, org_code: str, account: str, repla
         _render_warnings(ctx, checked, key)
         st.write(preview_sentence(ctx.lang, preview))
         if not preview.unchanged:
+            note_months_not_yet_shown(ctx, preview)
             render_preview_table(ctx, preview, key, org_code)
         if st.button(ctx.t("gsheets.confirm"), key=f"{key}_confirm", type="primary", icon=":material/link:"):
             connect_sheet(ctx.warehouse, org_code, content, actor=ctx.actor)

@@ -12,6 +12,7 @@ import i18n
 from data_sources.problems import CheckedUpload, redact
 from data_sources.vocabulary import SHEETS
 from i18n.formats import fmt_local_date, fmt_local_time, fmt_month, fmt_number
+from queries.periods import last_complete_month
 from queries.suppression import is_small, small_label
 from ui.auth import actor_label
 from ui.context import PageContext
@@ -155,6 +156,7 @@ def render_file(ctx: PageContext, name: str, data: bytes, org_code: str | None) 
         stored = st.session_state.get(f"{key}_stored")
         if stored is not None:
             _render_stored(ctx, stored)
+            note_months_not_yet_shown(ctx, preview)
             return
         if org_code is None:
             proposed = proposed_org(checked)
@@ -165,6 +167,7 @@ def render_file(ctx: PageContext, name: str, data: bytes, org_code: str | None) 
         st.write(preview_sentence(ctx.lang, preview))
         if preview.unchanged:
             return
+        note_months_not_yet_shown(ctx, preview)
         render_preview_table(ctx, preview, key, org_code)
         if st.button(ctx.t("upload.confirm"), key=f"{key}_confirm", type="primary",
                      icon=":material/check:"):
@@ -324,6 +327,20 @@ def _render_stored(ctx: PageContext, result) -> None:
                      added=fmt_number(result.rows_added, ctx.lang),
                      replaced=fmt_number(result.rows_replaced, ctx.lang)),
                icon=":material/task_alt:")
+
+
+def months_not_yet_shown(months, today: date) -> list[date]:
+    """The months of an upload that no period on offer reaches yet: this month, or later."""
+    last = last_complete_month(today).to_month
+    return sorted({month for month in months if month > last})
+
+
+def note_months_not_yet_shown(ctx: PageContext, preview: UploadPreview) -> None:
+    """A December sent on 8 December is stored, but the period choices end at November: said, so
+    that the figures the sender then looks at do not seem to have missed it."""
+    later = months_not_yet_shown(preview.months, ctx.today)
+    if later:
+        st.caption(i18n.t_count(ctx.lang, "upload.not_yet_shown", len(later), months=month_spans(later)))
 
 
 def month_spans(months: list[date]) -> str:
