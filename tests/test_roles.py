@@ -380,3 +380,20 @@ def test_a_month_not_over_yet_is_stored_and_said_to_show_once_it_ends(demo_db, m
     assert said in [c.value for c in at.caption]
     assert months_not_yet_shown([date(2026, 11, 1), date(2026, 12, 1)], date(2026, 12, 8)) == [date(2026, 12, 1)]
     assert months_not_yet_shown([date(2026, 11, 1)], date(2026, 12, 1)) == []
+
+
+@pytest.mark.parametrize(("query", "noted"), [
+    ({"lang": "sv", "compare": "year", "org": "demo_aurinko"},
+     {"lang": "sv", "compare": "year", "org": "demo_aurinko"}),
+    ({"lang": "sv", "next": "https://elsewhere.example/", "x" * 50: "y"}, {"lang": "sv"}),  # not the frame's: left out
+    ({"lang": "sv", "org": "a," * 5_000}, {}),        # past the bound: nothing is noted, no half of it
+    ({}, {}),
+])
+def test_a_sign_in_notes_the_frames_choices_only_and_a_bounded_few(query, noted):
+    """What the place-to-return-to holds is bounded whatever a crafted address holds: a script that
+    clicks "sign in" with huge addresses cannot fill the process's memory (ui.auth.PLACE_LIMIT notes)."""
+    from ui.auth import PLACE_PARAM_CHARS, noted_params
+
+    kept = noted_params(query)
+    assert kept == noted
+    assert sum(len(k) + len(v) for k, v in kept.items()) <= PLACE_PARAM_CHARS

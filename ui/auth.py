@@ -199,7 +199,9 @@ def sign_out(warehouse: Warehouse, viewer: Viewer, path: str) -> None:
 # (a page of this app, a known language, and the pickers read their values as from any URL).
 PLACE_TTL_S = 600
 PLACE_LIMIT = 10_000          # notes kept at most: a script clicking "sign in" cannot fill memory
-PLACE_PARAM_CHARS = 2_000
+PLACE_PARAM_CHARS = 2_000    # all of a note's choices together
+# the frame's own choices (ui/context.py); anything else in an address is not noted
+PLACE_PARAMS = ("lang", "period", "compare", "org", "mun", "sector")
 _places: dict[str, tuple[float, str, dict[str, str]]] = {}
 _places_lock = threading.Lock()
 
@@ -214,20 +216,33 @@ def _browser_key() -> str | None:
     return hashlib.sha256(token).hexdigest() if token else None
 
 
+def noted_params(query: dict) -> dict[str, str]:
+    """The frame's choices of an address, as long as they fit PLACE_PARAM_CHARS together: a
+    note's size is bounded whatever a crafted address holds (nothing is noted past the bound)."""
+    params, size = {}, 0
+    for name in PLACE_PARAMS:
+        value = query.get(name)
+        if isinstance(value, str):
+            size += len(name) + len(value)
+            if size > PLACE_PARAM_CHARS:
+                return {}
+            params[name] = value
+    return params
+
+
 def remember_place(path: str) -> None:
     """Note this page and its query for the session that the sign-in or sign-out starts."""
     key = _browser_key()
     if key is None:
         return
-    params = {name: value for name, value in st.query_params.to_dict().items()
-              if isinstance(value, str) and len(name) + len(value) <= PLACE_PARAM_CHARS}
+    params = noted_params(st.query_params.to_dict())
     now = time.monotonic()
     with _places_lock:
         for old in [k for k, (at, _, _) in _places.items() if now - at > PLACE_TTL_S]:
             del _places[old]
         while len(_places) >= PLACE_LIMIT:
             del _places[next(iter(_places))]       # the oldest note
-        _places[key] = (now, path, params)
+        _places[key] = (now, path[:PLACE_PARAM_CHARS], params)
 
 
 def take_place() -> str | None:
