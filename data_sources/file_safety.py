@@ -869,3 +869,21 @@ def _unreadable(file_name: str, reason: str = "damaged") -> Problem:
 
 def _unsupported(file_name: str) -> Problem:
     return Problem("unsupported_type", value=file_name)
+
+
+# The endings of a workbook's name. Text saved under one is read as the CSV it may be (some
+# programs export CSV as .xls), and refused as no spreadsheet when it holds no table the
+# contract knows (data_sources/intake.py).
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+def workbook_suffix(file_name: str) -> str | None:
+    """The ending of `file_name` when it is a workbook's (".xlsx", …), else None."""
+    suffix = PurePosixPath(file_name.replace("\\", "/")).suffix.lower()
+    return suffix if suffix in WORKBOOK_SUFFIXES else None
+
+
+def text_named_as_workbook(file_name: str, suffix: str) -> Problem:
+    """The refusal of a text file saved under a workbook's name: it cannot be opened as one."""
+    return Problem("unsupported_type", value=file_name,
+                   params={"hint_key": "text_named_as_workbook", "suffix": suffix})

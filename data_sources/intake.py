@@ -153,7 +153,7 @@ def check_read(name: str, content_hash: str, file_type: str, raw_sheets: list, r
 
     with collector_paused():
         try:
-            from data_sources.file_safety import LimitExceeded
+            from data_sources.file_safety import LimitExceeded, text_named_as_workbook, workbook_suffix
             from data_sources.personal_data import PersonalDataGuard
 
             settings = settings or load_settings()
@@ -170,6 +170,12 @@ def check_read(name: str, content_hash: str, file_type: str, raw_sheets: list, r
                 raw_sheets, registry=registry, uploader_org=uploader_org, locked_months=set(locked_months),
                 today=today, future_days=settings.future_days,
             )
+            suffix = workbook_suffix(name) if file_type == "csv" else None
+            if suffix and not header_cells:
+                # text under a workbook's name with no table the contract knows is not the file
+                # its name says (a note renamed .xlsx): that is what to fix, and what its one
+                # sheet lacks (a known tab, a header row) would speak of tabs it never had
+                errors, warnings = [text_named_as_workbook(name, suffix)], []
             guard.scan_sheets(raw_sheets, header_cells)
             try:
                 guard.scan_texts(texts())

@@ -160,6 +160,39 @@ def test_unsupported_type_from_the_bytes_not_the_name():
     assert [p.code for p in checked.errors] == ["unsupported_type"]
 
 
+# a note or a list saved under a workbook's name: no tab of it is a table the contract knows
+TEXT_NOT_A_TABLE = [
+    b"Hei,\ntassa muistiinpanoja kokouksesta.\nSeuraava tapaaminen maaliskuussa.\n",
+    b"Muistiinpano kokouksesta\n",
+    b"Tili;Euroa\nVuokra;1200\n",
+]
+
+
+@pytest.mark.parametrize("name", ["raportti.xlsx", "raportti.xls", "raportti.ods", "toiminta.xlsx"])
+@pytest.mark.parametrize("content", TEXT_NOT_A_TABLE, ids=["note", "one_line", "other_table"])
+def test_a_text_file_with_a_workbooks_name_is_refused_as_no_spreadsheet(name, content):
+    # it was refused as a file without a known tab, or (named toiminta) as a tab without a
+    # header row: about tabs the file never had
+    checked = check(name, content)
+    assert [(p.code, p.params.get("hint_key")) for p in checked.errors] == [
+        ("unsupported_type", "text_named_as_workbook")]
+    assert checked.warnings == []
+    suffix = name[name.rindex("."):]
+    for lang, what_to_do in (("fi", "tallenna se Excel-työkirjana (.xlsx)"),
+                             ("sv", "spara den som en Excel-arbetsbok (.xlsx)"),
+                             ("en", "save it as an Excel workbook (.xlsx)")):
+        message = checked.errors[0].message(lang)
+        assert f"”{suffix}”" in message or f"“{suffix}”" in message
+        assert what_to_do in message
+
+
+def test_a_csv_with_a_workbooks_name_is_still_read_when_it_holds_a_known_table():
+    data = as_csv([TOIMINTA, [datetime(2025, 1, 1), "Muu", 3]], "Toiminta")
+    checked = check("raportti.xlsx", data)
+    assert checked.ok and checked.file_type == "csv"
+    assert len(checked.sheets["toiminta"]) == 1
+
+
 def test_unreadable_file():
     whole = as_xlsx([TOIMINTA, [datetime(2025, 1, 1), "Muu", 1]], "Toiminta")
     checked = check("toiminta.xlsx", whole[: len(whole) // 2])
