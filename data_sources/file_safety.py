@@ -69,7 +69,9 @@ def check_file(file_name: str, data: bytes, settings) -> tuple[str | None, list[
         return None, [Problem("file_too_large", value=file_name,
                               params={"limit_mb": _as_megabytes(settings.upload_limit_bytes)})]
     if not data:
-        return None, [_unreadable(file_name)]
+        # a saved workbook is never empty: 0 bytes under a workbook's name is a save that
+        # did not finish; under any other name it is a CSV with nothing in it
+        return None, [_unreadable(file_name) if workbook_suffix(file_name) else _empty(file_name)]
     try:
         if data.startswith(CFB_SIGNATURE):
             return _check_cfb(file_name, data, settings)
@@ -79,8 +81,11 @@ def check_file(file_name: str, data: bytes, settings) -> tuple[str | None, list[
         return None, [exceeded.problem]
     if data.startswith(_OTHER_MAGIC):
         return None, [_unsupported(file_name)]
-    if decode_text(data) is None:
+    text = decode_text(data)
+    if text is None:
         return None, [_unsupported(file_name)]
+    if not text.strip() and not workbook_suffix(file_name):
+        return None, [_empty(file_name)]   # a BOM alone, or blank lines: nothing to read
     return "csv", []
 
 
@@ -865,6 +870,10 @@ def _as_megabytes(size: int) -> int | float:
 
 def _unreadable(file_name: str, reason: str = "damaged") -> Problem:
     return Problem("unreadable_file", value=file_name, params={"reason": reason})
+
+
+def _empty(file_name: str) -> Problem:
+    return Problem("empty_file", value=file_name)
 
 
 def _unsupported(file_name: str) -> Problem:

@@ -150,6 +150,23 @@ def test_empty_file():
     assert [(p.code, p.row) for p in checked.errors] == [("empty_file", None)]
 
 
+@pytest.mark.parametrize("name, data", [
+    ("toiminta.csv", b""), ("raportti.csv", b""), ("toiminta.txt", b""), ("toiminta", b""),
+    ("raportti.csv", "\ufeff".encode()),            # Excel's CSV UTF-8 of an empty sheet: a BOM alone
+    ("raportti.csv", b"\r\n \r\n\t\r\n"),          # blank lines only
+])
+def test_an_empty_csv_file_is_refused_as_empty(name, data):
+    # a 0-byte CSV was refused as unreadable ("damaged, only partly saved or protected")
+    checked = check(name, data)
+    assert [(p.code, p.row) for p in checked.errors] == [("empty_file", None)]
+
+
+def test_an_empty_file_with_a_workbooks_name_is_still_unreadable():
+    # a saved workbook is never 0 bytes: one that is was not saved to the end
+    checked = check("toiminta.xlsx", b"")
+    assert [(p.code, p.params["reason"]) for p in checked.errors] == [("unreadable_file", "damaged")]
+
+
 def test_no_known_sheet():
     checked = check("budjetti.xlsx", as_xlsx([["Tili", "Euroa"], ["Vuokra", 1200]], "Budjetti"))
     assert [(p.code, p.row) for p in checked.errors] == [("no_known_sheet", None)]
