@@ -138,8 +138,8 @@ class GridBudget:
     repeat one cell a million times, or hold rows its grid never shows, and each still costs.
     """
 
-    def __init__(self, file_name: str, settings):
-        self.file_name, self.settings = file_name, settings
+    def __init__(self, file_name: str, settings, in_csv: bool = False):
+        self.file_name, self.settings, self.in_csv = file_name, settings, in_csv
         self.tab = ""
         self.rows = self.columns = 0                # the open tab's grid
         self.rows_before = self.cells_before = 0    # the tabs already closed
@@ -181,13 +181,14 @@ class GridBudget:
             self._refuse("too_many_cells", self.settings.max_cells)
 
     def _refuse(self, reason: str, limit: int):
-        raise LimitExceeded(grid_problem(self.file_name, reason, limit, self.tab))
+        raise LimitExceeded(grid_problem(self.file_name, reason, limit, self.tab, in_csv=self.in_csv))
 
 
-def grid_problem(file_name: str, reason: str, limit: int, tab: str = "") -> Problem:
-    """The file_too_large refusal of a grid limit, its message chosen by the reason."""
+def grid_problem(file_name: str, reason: str, limit: int, tab: str = "", in_csv: bool = False) -> Problem:
+    """The file_too_large refusal of a grid limit, its message chosen by the reason (and, for
+    a CSV file, one that speaks of no tab)."""
     return Problem("file_too_large", value=file_name, params={
-        "reason": reason, "limit": limit, "tab": tab, "hint_key": f"file_{reason}",
+        "reason": reason, "limit": limit, "tab": tab, "hint_key": f"file_{reason}", "in_csv": in_csv,
         "limit_text": {lang: fmt_number(limit, lang) for lang in LANGUAGES},
     })
 

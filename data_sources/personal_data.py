@@ -310,7 +310,8 @@ class PersonalDataGuard:
                         self.problems.append(Problem(
                             code, sheet=sheet.name, row=row_index + 1,
                             column=_column_name(sheet.rows, header_row, row_index, col_index),
-                            value=mask_value(kind, text), params={"kind": PersonalKind(kind)},
+                            value=mask_value(kind, text),
+                            params={"kind": PersonalKind(kind), "in_csv": sheet.is_csv},
                         ))
 
     def _flagged_values(self, rows) -> set | None:

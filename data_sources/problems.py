@@ -49,11 +49,15 @@ class Problem:
         return self.code in ERROR_CODES
 
     def message(self, lang: str) -> str:
-        # a hint that changes what the problem is about has a whole message of its own
+        # a hint that changes what the problem is about has a whole message of its own; and a
+        # problem of a CSV file, whose one sheet is the file itself, a message that speaks of
+        # no tab (section problem_csv, problem_by_hint_csv) where its code or hint names one
         hint_key = self.params.get("hint_key")
-        key = f"problem_by_hint.{hint_key}"
-        if not (hint_key and key in i18n.catalogue(lang)):
-            key = f"problem.{self.code}"
+        keys = ([f"problem_by_hint.{hint_key}"] if hint_key else []) + [f"problem.{self.code}"]
+        if self.params.get("in_csv"):
+            keys = [variant for key in keys for variant in (key.replace(".", "_csv.", 1), key)]
+        texts = i18n.catalogue(lang)
+        key = next((key for key in keys if key in texts), keys[-1])
         return i18n.t(
             lang, key,
             sheet=self.sheet or "", row=self.row if self.row is not None else "",

@@ -15,3 +15,6 @@ class RawSheet:
 
     name: str
     rows: list[list]
+    # a CSV file's one sheet, named after the file: the user sees no tab, so its problems
+    # speak of none (data_sources/problems.py, Problem.message)
+    is_csv: bool = False

@@ -122,17 +122,17 @@ def read_csv(file_name: str, data: bytes, settings) -> RawSheet:
         text = "" if line_end == -1 else text[line_end + 1:]
     delimiter = delimiter or detect_delimiter(text)
     name = PurePath(file_name).stem
-    budget = GridBudget(file_name, settings)
+    budget = GridBudget(file_name, settings, in_csv=True)
     budget.open_tab(name)
     rows = _records_at_once(text, delimiter, settings, budget)
     if rows is None:
-        budget = GridBudget(file_name, settings)
+        budget = GridBudget(file_name, settings, in_csv=True)
         budget.open_tab(name)
         rows = _records_line_by_line(text, delimiter, settings, budget)
     for row in rows:
         if len(row) < budget.columns:
             row.extend([None] * (budget.columns - len(row)))
-    return RawSheet(name=name, rows=rows)
+    return RawSheet(name=name, rows=rows, is_csv=True)
 
 
 def _records_line_by_line(text: str, delimiter: str, settings, budget: GridBudget) -> list[list]:
@@ -216,7 +216,7 @@ class _GuardedLines:
         self.count += 1
         if self.count > self.settings.max_cells:
             raise LimitExceeded(grid_problem(
-                self.budget.file_name, "too_many_lines", self.settings.max_cells, self.budget.tab))
+                self.budget.file_name, "too_many_lines", self.settings.max_cells, self.budget.tab, in_csv=True))
         self.chars += len(line)
         self.delimiters += line.count(self.delimiter)
         if self.chars > _LONG_RECORD_CHARS and self.delimiters >= self.settings.max_columns:

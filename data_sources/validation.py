@@ -176,26 +176,32 @@ FIELD_RULES = {
 WIDE_ROW_COLUMNS = {"org_code", "activity_type", "target_sector", "municipality", YEAR_COLUMN}
 
 
-def hint_texts(key: str | None, **params) -> dict[str, str]:
-    """The hint `key` in every language; a param that is a function of the language is
+def hint_texts(key: str | None, in_csv: bool = False, **params) -> dict[str, str]:
+    """The hint `key` in every language (for a CSV file, its variant that speaks of the file
+    rather than a tab, where it has one); a param that is a function of the language is
     called with it (the allowed labels of a code list differ by language)."""
     if key is None:
         return {lang: "" for lang in i18n.LANGUAGES}
-    return {
-        lang: i18n.t(lang, f"problem_hint.{key}",
-                     **{name: value(lang) if callable(value) else value for name, value in params.items()})
-        for lang in i18n.LANGUAGES
-    }
+
+    def hint(lang: str) -> str:
+        text_key = f"problem_hint_csv.{key}"
+        if not (in_csv and text_key in i18n.catalogue(lang)):
+            text_key = f"problem_hint.{key}"
+        return i18n.t(lang, text_key, **{name: value(lang) if callable(value) else value
+                                         for name, value in params.items()})
+
+    return {lang: hint(lang) for lang in i18n.LANGUAGES}
 
 
 def make_problem(code: str, *, sheet: str | None = None, tab: str = "", row: int | None = None,
-                 column: str | None = None, value=None, hint: str | None = None,
+                 column: str | None = None, value=None, hint: str | None = None, in_csv: bool = False,
                  **hint_params) -> Problem:
-    """A Problem with the params every message of problems.toml may use (tab, hint)."""
+    """A Problem with the params every message of problems.toml may use (tab, hint); `in_csv`
+    for a problem of a CSV file, whose message speaks of no tab."""
     return Problem(
         code, sheet=sheet, row=row, column=column,
         value=None if value is None else (value if isinstance(value, str) else cell_text(value)),
-        params={"tab": tab, "hint": hint_texts(hint, **hint_params), "hint_key": hint},
+        params={"tab": tab, "hint": hint_texts(hint, in_csv, **hint_params), "hint_key": hint, "in_csv": in_csv},
     )
 
 
@@ -267,7 +273,7 @@ class TabReader:
             return
         self.result.errors.append(make_problem(
             code, sheet=self.sheet, tab=self.raw.name, row=row, column=column, value=value,
-            hint=hint, **hint_params))
+            hint=hint, in_csv=self.raw.is_csv, **hint_params))
 
     def warn(self, code: str, row: int | None, column: str | None, value=None) -> None:
         if self.probing:
@@ -276,7 +282,8 @@ class TabReader:
         if not self.context.may_list("warnings"):
             return
         self.result.warnings.append(make_problem(
-            code, sheet=self.sheet, tab=self.raw.name, row=row, column=column, value=value))
+            code, sheet=self.sheet, tab=self.raw.name, row=row, column=column, value=value,
+            in_csv=self.raw.is_csv))
 
     def column_text(self, column: str) -> str:
         return self.header.header_of(column) or contract_header(self.sheet, column)
@@ -816,7 +823,8 @@ def validate_sheets(raw_sheets: list[RawSheet], *, registry: Registry, uploader_
                 data_rows += len(filled_rows)
                 for column in REQUIRED_COLUMNS[sheet]:
                     errors.append(make_problem("missing_column", sheet=sheet, tab=raw.name,
-                                               column=contract_header(sheet, column), hint="no_header"))
+                                               column=contract_header(sheet, column), hint="no_header",
+                                               in_csv=raw.is_csv))
             continue
         reader = TabReader(raw, sheet, header, context)
         result = reader.read()
@@ -828,7 +836,7 @@ def validate_sheets(raw_sheets: list[RawSheet], *, registry: Registry, uploader_
         records[sheet].append(result.block if result.block is not None else result.records)
         data_rows += result.data_rows
     if not recognised:
-        errors.append(make_problem("no_known_sheet"))
+        errors.append(make_problem("no_known_sheet", in_csv=any(raw.is_csv for raw in raw_sheets)))
     elif not data_rows:
         errors.append(make_problem("empty_file"))
     if context.left_out["errors"]:

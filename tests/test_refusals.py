@@ -3,6 +3,7 @@ xlsx, xls, ods and CSV where the problem is about content — through the full c
 with the spreadsheet row number the user would look for."""
 
 import io
+import re
 import zipfile
 from datetime import date, datetime
 
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 import xlwt
 
+import i18n
 from data_sources.intake import check_upload
 from data_sources.organisations import Registry
 from data_sources.problems import ERROR_CODES, WARNING_CODES
@@ -136,6 +138,78 @@ def test_content_problem_in_every_format(fmt, code, sheet, grid, row, column, or
     assert checked.ok == (code in WARNING_CODES)
     for problem in problems:
         assert problem.message("fi") and problem.message("sv") and problem.message("en")
+
+
+# the words a message speaks of a tab (a sheet) with
+TAB_WORDS = {"fi": re.compile(r"välileh", re.IGNORECASE), "sv": re.compile(r"\bflik", re.IGNORECASE),
+             "en": re.compile(r"\b(tabs?|sheets?)\b", re.IGNORECASE)}
+
+
+def assert_no_tab_is_spoken_of(problems):
+    for problem in problems:
+        for lang in i18n.LANGUAGES:
+            message = problem.message(lang)
+            assert not TAB_WORDS[lang].search(message) and "{" not in message, (problem.code, message)
+
+
+@pytest.mark.parametrize(("code", "sheet", "grid", "row", "column", "org", "locked"), CONTENT_CASES,
+                         ids=[c[0] for c in CONTENT_CASES])
+def test_a_csv_files_content_problems_speak_of_no_tab(code, sheet, grid, row, column, org, locked):
+    # a CSV's one sheet is named after the file, and was spoken of as a tab: "På fliken ”bad_negative”"
+    checked = check(f"{sheet.lower()}.csv", as_csv(grid, sheet), org=org, locked=locked)
+    assert code in [p.code for p in checked.errors + checked.warnings]
+    assert_no_tab_is_spoken_of(checked.errors + checked.warnings)
+
+
+WIDE = "Toimintamuoto;tammi;helmi;maalis"
+# CSV files whose problems have hints or messages of their own: (name, text, settings, code, hint)
+CSV_CASES = [
+    ("toiminta.csv", "1/2025;Muu;3\n2/2025;Muu;4\n", {}, "missing_column", "no_header"),
+    ("toiminta.csv", f"{WIDE}\nMuu;1;2;3\n", {}, "missing_column", "wide_year"),
+    ("toiminta 2025.csv", f"{WIDE};tammi\nMuu;1;2;3;4\n", {}, "missing_column", "wide_month_twice"),
+    ("toiminta 2024-2025.csv", f"{WIDE}\nMuu;1;2;3\n", {}, "missing_column", "wide_years"),
+    ("toiminta 2024.csv", "Toimintamuoto;syys;loka;tammi\nMuu;1;2;3\n", {}, "missing_column", "wide_month_order"),
+    ("raportti.csv", "Tili;Euroa\nVuokra;1200\n", {}, "no_known_sheet", None),
+    ("toiminta.csv", "Päivämäärä;Toimintamuoto;Sähköposti\n1/2025;Muu;x\n", {}, "personal_data", None),
+    ("toiminta.csv", "Päivämäärä;Toimintamuoto;Lukumäärä;Huom\n1/2025;Muu;1;x\n", {"max_columns": 3},
+     "file_too_large", "file_too_many_columns"),
+    ("toiminta.csv", "Päivämäärä;Toimintamuoto\n" + "1/2025;Muu\n" * 5, {"max_rows": 3},
+     "file_too_large", "file_too_many_rows"),
+    ("toiminta.csv", "Päivämäärä;Toimintamuoto\n" + "1/2025;Muu\n" * 5, {"max_sheet_cells": 6},
+     "file_too_large", "file_too_many_sheet_cells"),
+    ("toiminta.csv", "Päivämäärä;Toimintamuoto\n" + "1/2025;Muu\n" * 5, {"max_cells": 6},
+     "file_too_large", "file_too_many_cells"),
+]
+
+
+@pytest.mark.parametrize("name, text, limits, code, hint", CSV_CASES, ids=[c[4] or c[3] for c in CSV_CASES])
+def test_a_csv_files_other_problems_speak_of_no_tab(name, text, limits, code, hint):
+    checked = check(name, text.encode(), settings=Settings(**limits))
+    assert (code, hint) in [(p.code, p.params.get("hint_key")) for p in checked.errors]
+    assert_no_tab_is_spoken_of(checked.errors + checked.warnings)
+
+
+NEGATIVE = [TOIMINTA, [datetime(2025, 1, 1), "Muu", -3]]
+
+
+@pytest.mark.parametrize("name, data, expected", ids=["csv", "xlsx"], argvalues=[
+    ("bad_negative.csv", as_csv(NEGATIVE, "Toiminta"), {
+        "fi": "Rivillä 2 sarakkeessa ”Lukumäärä” on negatiivinen luku ”-3”. Kirjoita 0 tai sitä suurempi luku.",
+        "sv": "På rad 2 står det ett negativt tal ”-3” i kolumnen ”Lukumäärä”. Skriv 0 eller ett större tal.",
+        "en": "Row 2, column “Lukumäärä” holds the negative number “-3”. Write 0 or a larger number."}),
+    # a workbook's tab is named as before
+    ("bad_negative.xlsx", as_xlsx(NEGATIVE, "Toiminta"), {
+        "fi": "Välilehden ”Toiminta” rivillä 2 sarakkeessa ”Lukumäärä” on negatiivinen luku ”-3”. "
+              "Kirjoita 0 tai sitä suurempi luku.",
+        "sv": "På fliken ”Toiminta”, rad 2, står det ett negativt tal ”-3” i kolumnen ”Lukumäärä”. "
+              "Skriv 0 eller ett större tal.",
+        "en": "Sheet “Toiminta”, row 2, column “Lukumäärä” holds the negative number “-3”. "
+              "Write 0 or a larger number."}),
+])
+def test_a_problem_is_placed_by_row_alone_in_a_csv_and_by_tab_in_a_workbook(name, data, expected):
+    [problem] = check(name, data).errors
+    assert (problem.code, problem.row) == ("negative_number", 2)
+    assert {lang: problem.message(lang) for lang in expected} == expected
 
 
 def test_personal_data_is_masked_in_the_refusal():
