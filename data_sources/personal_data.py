@@ -338,7 +338,10 @@ class PersonalDataGuard:
             spans = self._cache[cell] = _scan(cell)
             self._seen.update(spans)
         found = _first_of_each_kind(spans)
-        if not is_recognised_header:
+        # outside the header row, a cell holding an identity code, e-mail address or phone
+        # number is a value, reported as such: the words beside it ("sähköposti: …") do not
+        # make it a header as well
+        if not is_recognised_header and (in_header_row or not found):
             key = (cell, in_header_row)
             header = self._headers.get(key)
             if header is None:
@@ -454,7 +457,7 @@ def _findings(cell, is_recognised_header: bool, in_header_row: bool = False,
         seen.update(spans)
     found = _first_of_each_kind(spans)
     max_length = None if in_header_row else MAX_HEADER_LENGTH
-    if not is_recognised_header:
+    if not is_recognised_header and (in_header_row or not found):   # as PersonalDataGuard._cell_findings
         words = cell
         for _, text in spans:
             words = words.replace(text, " ")

@@ -339,6 +339,26 @@ def test_every_cell_of_every_sheet_is_scanned_and_located():
     ]
 
 
+@pytest.mark.parametrize("note, kind, masked", [
+    ("sähköposti matti@example.com", "email", "m***@***"),
+    ("Yhteystiedot: matti@example.com", "email", "m***@***"),
+    ("puhelin 040 123 4567", "phone", "040 *** ****"),
+    ("hetu 131052-308T", "hetu", "131052-****"),
+])
+def test_personal_data_in_a_note_is_reported_once_in_its_cell(note, kind, masked):
+    # the words beside it ("sähköposti") were read as a header too, and the cell reported
+    # a second time as a header referring to personal data
+    assert findings(note) == [(kind, 2, "Huom", masked)]
+
+
+def test_a_header_naming_personal_data_is_still_a_header_above_its_values():
+    sheet = RawSheet("Toiminta", [["Päivämäärä", "Sähköposti", "Huom"],
+                                  ["2025-03", "matti@example.com", "Puhelin"]])
+    found = [(p.params["kind"], p.row, p.column, p.value) for p in detect_personal_data([sheet])]
+    assert found == [("header", 1, "B", "Sähköposti"), ("email", 2, "Sähköposti", "m***@***"),
+                     ("header", 2, "Huom", "Puhelin")]   # a short text alone may be a header out of place
+
+
 def test_a_cell_with_several_kinds_reports_each_masked():
     found = findings("Matti 131052-308T, matti@example.fi, 040 123 4567")
     assert found == [

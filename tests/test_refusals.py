@@ -212,6 +212,14 @@ def test_a_problem_is_placed_by_row_alone_in_a_csv_and_by_tab_in_a_workbook(name
     assert {lang: problem.message(lang) for lang in expected} == expected
 
 
+@pytest.mark.parametrize("fmt", list(WRITERS))
+def test_an_email_address_in_a_note_is_one_problem_of_its_cell(fmt):
+    grid = [TOIMINTA + ["Huomiot"], [datetime(2025, 1, 1), "Muu", 1, "sähköposti matti@example.com"]]
+    checked = check(f"toiminta.{fmt}", WRITERS[fmt](grid, "Toiminta"))
+    assert [(p.code, p.row, p.column, p.params["kind"], p.value) for p in checked.errors] == [
+        ("personal_data", 2, "Huomiot", "email", "m***@***")]
+
+
 def test_personal_data_is_masked_in_the_refusal():
     grid = [TOIMINTA + ["Huomiot"], [datetime(2025, 1, 1), "Muu", 1, "131052-308T"]]
     checked = check("toiminta.xlsx", as_xlsx(grid, "Toiminta"))
