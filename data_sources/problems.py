@@ -58,8 +58,8 @@ class Problem:
             keys = [variant for key in keys for variant in (key.replace(".", "_csv.", 1), key)]
         texts = i18n.catalogue(lang)
         key = next((key for key in keys if key in texts), keys[-1])
-        return i18n.t(
-            lang, key,
+        return i18n.t_count(   # a count of the problems not listed: "1 more problem"
+            lang, key, self.params.get("count"),
             sheet=self.sheet or "", row=self.row if self.row is not None else "",
             column=self.column or "", value=self.value or "", **self.params,
         )

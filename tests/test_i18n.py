@@ -41,7 +41,7 @@ def test_every_code_has_a_label(lang, code_list):
 @pytest.mark.parametrize(("lang", "key", "params", "expected"), [
     ("fi", "sector.neuvola", {}, "Neuvola"),
     ("sv", "sector.neuvola", {}, "Mödra- och barnrådgivning"),
-    ("en", "upload.stored", {"upload_id": 7, "added": "42", "replaced": "40"},
+    ("en", "upload.stored", {"upload_id": 7, "added": "42 rows added", "replaced": "40 rows replaced"},
      "Saved (upload 7): 42 rows added, 40 rows replaced. The figures are updated at once."),
 ])
 def test_t_fills_placeholders(lang, key, params, expected):
@@ -85,3 +85,80 @@ def test_the_preview_names_one_month_as_one(lang, rows_by_month, expected):
     preview = UploadPreview(changes=[SheetMonthChange("aurinko", "toiminta", date(2025, month, 1), rows, None)
                                      for month, rows in rows_by_month.items()])
     assert preview_sentence(lang, preview).startswith(expected)
+
+
+def _stored(lang: str, n: int) -> str:
+    from ui.upload_views import stored_sentence
+    from warehouse.ledger import StoreResult
+
+    result = StoreResult(upload_id=7, rows_added=n, rows_replaced=n, superseded=(), unchanged=False)
+    return stored_sentence(lang, result)
+
+
+def _problem(code: str):
+    def message(lang: str, n: int) -> str:
+        from data_sources.problems import Problem
+
+        return Problem(code, params={"count": n, "limit": 500, "tab": "", "hint": {}, "hint_key": None}).message(lang)
+    return message
+
+
+def _text(key: str, **params):
+    return lambda lang, n: i18n.t_count(lang, key, n, count=n, rows=n, months="3/2025", dates="2.4.2025", **params)
+
+
+# Every message that counts rows (or the problems of a file), as the user reads it with a
+# count of 1 and of 2: the noun (and in Swedish its participle) agrees with the count.
+COUNT_MESSAGES = {
+    "stored": (_stored, {
+        "fi": ("1 rivi lisätty, 1 rivi korvattu", "2 riviä lisätty, 2 riviä korvattu"),
+        "sv": ("1 rad tillagd, 1 rad ersatt", "2 rader tillagda, 2 rader ersatta"),
+        "en": ("1 row added, 1 row replaced", "2 rows added, 2 rows replaced")}),
+    "activity.blank_rows": (_text("activity.blank_rows"), {
+        "fi": ("1 riviltä tieto puuttui", "2 riviltä tieto puuttui"),
+        "sv": ("uppgiften saknades på 1 rad", "uppgiften saknades på 2 rader"),
+        "en": ("left blank on 1 row", "left blank on 2 rows")}),
+    "upload.preview_adds": (_text("upload.preview_adds"), {
+        "fi": ("lisää 1 rivin", "lisää 2 riviä"), "sv": ("lägger till 1 rad", "lägger till 2 rader"),
+        "en": ("adds 1 row", "adds 2 rows")}),
+    "upload.preview_adds_month": (_text("upload.preview_adds_month"), {
+        "fi": ("lisää 1 rivin", "lisää 2 riviä"), "sv": ("lägger till 1 rad", "lägger till 2 rader"),
+        "en": ("adds 1 row", "adds 2 rows")}),
+    "upload.preview_replaces": (_text("upload.preview_replaces"), {
+        "fi": ("korvaa 1 rivin, joka", "korvaa 2 riviä, jotka"), "sv": ("ersätter 1 rad", "ersätter 2 rader"),
+        "en": ("replaces 1 row", "replaces 2 rows")}),
+    "problem.more_errors": (_problem("more_errors"), {
+        "fi": ("lisäksi 1 muu korjattava kohta, jota ei", "lisäksi 2 muuta korjattavaa kohtaa, joita ei"),
+        "sv": ("dessutom 1 annat fel som", "dessutom 2 andra fel som"),
+        "en": ("1 more problem that is not listed", "2 more problems that are not listed")}),
+    "problem.more_warnings": (_problem("more_warnings"), {
+        "fi": ("lisäksi 1 muu huomio, jota ei", "lisäksi 2 muuta huomiota, joita ei"),
+        "sv": ("dessutom 1 annan observation som", "dessutom 2 andra observationer som"),
+        "en": ("1 more warning that is not listed", "2 more warnings that are not listed")}),
+    "upload.more_problems": (_text("upload.more_problems"), {
+        "fi": ("ja 1 muu kohta:", "ja 2 muuta kohtaa:"), "sv": ("och 1 punkt till:", "och 2 punkter till:"),
+        "en": ("and 1 more:", "and 2 more:")}),
+    "upload.refused": (_text("upload.refused"), {
+        "fi": ("1 korjattava kohta", "2 korjattavaa kohtaa"), "sv": ("1 punkt att rätta", "2 punkter att rätta"),
+        "en": ("1 thing to fix", "2 things to fix")}),
+    "gsheets.refused": (_text("gsheets.refused"), {
+        "fi": ("1 korjattava kohta", "2 korjattavaa kohtaa"), "sv": ("1 punkt att rätta", "2 punkter att rätta"),
+        "en": ("1 thing to fix", "2 things to fix")}),
+    "upload.warnings": (_text("upload.warnings"), {
+        "fi": ("1 huomio:", "Huomioita 2:"), "sv": ("1 anmärkning:", "2 anmärkningar:"),
+        "en": ("1 note:", "2 notes:")}),
+    "upload.errors_title": (_text("upload.errors_title"), {
+        "fi": ("Virhe (1)", "Virheet (2)"), "sv": ("Fel (1)", "Fel (2)"), "en": ("Error (1)", "Errors (2)")}),
+    "upload.warnings_title": (_text("upload.warnings_title"), {
+        "fi": ("Huomio (1)", "Huomiot (2)"), "sv": ("Observation (1)", "Observationer (2)"),
+        "en": ("Warning (1)", "Warnings (2)")}),
+}
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+@pytest.mark.parametrize("name", list(COUNT_MESSAGES))
+def test_a_count_message_reads_right_for_one_and_for_two(name, lang):
+    render, expected = COUNT_MESSAGES[name]
+    for n, words in zip((1, 2), expected[lang]):
+        # the words whole: "1 rad" is no answer for "1 rader"
+        assert re.search(re.escape(words) + r"(?!\w)", render(lang, n)), render(lang, n)

@@ -345,7 +345,8 @@ def test_a_file_lists_at_most_500_problems_and_counts_the_rest(rows, listed, cou
     more = [p for p in checked.errors if p.code == "more_errors"]
     assert [p.params["count"] for p in more] == ([] if counted is None else [counted])
     if more:
-        assert more[0].message("fi").startswith(f"Tiedostossa on lisäksi {counted} muuta korjattavaa kohtaa")
+        words = "1 muu korjattava kohta" if counted == 1 else f"{counted} muuta korjattavaa kohtaa"
+        assert more[0].message("fi").startswith(f"Tiedostossa on lisäksi {words}")
 
 
 # a count past 64 bits crashed the check (OverflowError), hours of 1 followed by 400 zeros were

@@ -294,7 +294,8 @@ def _render_refusal(ctx: PageContext, checked: CheckedUpload, key: str, source: 
     # a message quotes the file's own cells and headers: shown as text, never as Markdown
     st.markdown("\n".join(f"- {escape_markdown(p.message(ctx.lang))}" for p in checked.errors[:MAX_LISTED]))
     if len(checked.errors) > MAX_LISTED:
-        st.caption(ctx.t("upload.more_problems", count=len(checked.errors) - MAX_LISTED))
+        more = len(checked.errors) - MAX_LISTED
+        st.caption(i18n.t_count(ctx.lang, "upload.more_problems", more, count=more))
     st.markdown(f"**{_counted(ctx, 'upload.errors_title', checked.errors)}**")
     st.dataframe(problems_table(ctx.lang, checked.errors), hide_index=True, width="stretch", key=f"{key}_errors")
     if checked.warnings:
@@ -323,10 +324,17 @@ def _render_warnings(ctx: PageContext, checked: CheckedUpload, key: str) -> None
 
 
 def _render_stored(ctx: PageContext, result) -> None:
-    st.success(ctx.t("upload.stored", upload_id=result.upload_id,
-                     added=fmt_number(result.rows_added, ctx.lang),
-                     replaced=fmt_number(result.rows_replaced, ctx.lang)),
-               icon=":material/task_alt:")
+    st.success(stored_sentence(ctx.lang, result), icon=":material/task_alt:")
+
+
+def stored_sentence(lang: str, result) -> str:
+    """'Saved (upload 7): 1 row added, 40 rows replaced. …': each count with its own noun."""
+    def rows(key: str, count: int) -> str:
+        return i18n.t_count(lang, key, count, count=fmt_number(count, lang))
+
+    return i18n.t(lang, "upload.stored", upload_id=result.upload_id,
+                  added=rows("upload.rows_added", result.rows_added),
+                  replaced=rows("upload.rows_replaced", result.rows_replaced))
 
 
 def months_not_yet_shown(months, today: date) -> list[date]:

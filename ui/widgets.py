@@ -293,7 +293,7 @@ def reach_tiles(ctx: PageContext, figures: dict) -> None:
         with column:
             st.metric(ctx.t(key), value, border=True, help=ctx.t(f"{key}_help"))
             if blank:
-                st.caption(ctx.t("activity.blank_rows", count=fmt_number(blank, lang)))
+                st.caption(i18n.t_count(lang, "activity.blank_rows", blank, count=fmt_number(blank, lang)))
     privacy_legend(ctx, any(isinstance(activities.get(name), str) for name in ("people_reached",)))
 
 
