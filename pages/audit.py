@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import streamlit as st
 
+import i18n
 from ui.audit_views import audit_table
 from ui.context import LEADERSHIP, organisation_names, page_context, require_role
 from ui.exports import to_csv_bytes
@@ -22,7 +23,7 @@ chosen = st.multiselect(ctx.t("audit.actions"), actions, format_func=lambda a: c
                         placeholder=ctx.t("filters.all"), key="audit_actions", select_all=False)
 if chosen:
     log = log[log["action"].isin(chosen)]
-st.write(ctx.t("audit.intro", count=len(log)))
+st.write(i18n.t_count(ctx.lang, "audit.intro", len(log), count=len(log)))
 table = audit_table(ctx.lang, log, dict(organisation_names(ctx.warehouse, ctx.data_version)))
 st.dataframe(table, hide_index=True, width="stretch", key="audit_table")
 st.download_button(ctx.t("audit.download"), to_csv_bytes(table, ctx.lang), f"{ctx.t('audit.file')}.csv",

@@ -145,8 +145,12 @@ COUNT_MESSAGES = {
         "fi": ("1 korjattava kohta", "2 korjattavaa kohtaa"), "sv": ("1 punkt att rätta", "2 punkter att rätta"),
         "en": ("1 thing to fix", "2 things to fix")}),
     "upload.warnings": (_text("upload.warnings"), {
-        "fi": ("1 huomio:", "Huomioita 2:"), "sv": ("1 anmärkning:", "2 anmärkningar:"),
-        "en": ("1 note:", "2 notes:")}),
+        "fi": ("1 huomio:", "Huomioita 2:"), "sv": ("1 observation:", "2 observationer:"),
+        "en": ("1 warning:", "2 warnings:")}),
+    "overview.sentence_total": (_text("overview.sentence_total", total="{total}", period="{period}"), {
+        "fi": ("yhden kerran", "{total} kertaa"), "sv": ("1 gång", "{total} gånger"), "en": ("once", "{total} times")}),
+    "audit.intro": (_text("audit.intro"), {
+        "fi": ("1 tapahtuma.", "2 tapahtumaa,"), "sv": ("1 händelse.", "2 händelser,"), "en": ("1 event.", "2 events,")}),
     "upload.errors_title": (_text("upload.errors_title"), {
         "fi": ("Virhe (1)", "Virheet (2)"), "sv": ("Fel (1)", "Fel (2)"), "en": ("Error (1)", "Errors (2)")}),
     "upload.warnings_title": (_text("upload.warnings_title"), {

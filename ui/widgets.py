@@ -131,11 +131,12 @@ def overview_sentences(ctx: PageContext, now: dict, before: dict) -> str:
     if narrative.no_activity(now):  # an empty period says so, whatever came before
         first = ctx.t("narrative.no_activity", **period)
     elif change is None:
-        first = ctx.t("overview.sentence_total", **period, total=fmt_number(total, lang))
+        first = i18n.t_count(lang, "overview.sentence_total", total, **period, total=fmt_number(total, lang))
     else:
         direction = "more" if change > 0 else ("less" if change < 0 else "same")
-        first = ctx.t(f"overview.sentence_total_{direction}", **period,
-                      total=fmt_number(total, lang), change=fmt_number(abs(change), lang))
+        # "active 1 times": a count of one has its own sentence (i18n.t_count)
+        first = i18n.t_count(lang, f"overview.sentence_total_{direction}", total, **period,
+                             total=fmt_number(total, lang), change=fmt_number(abs(change), lang))
     sentences = [first]
     curious = now["attitudes"]["curious_or_better_share"]
     if isinstance(curious, float):
