@@ -150,7 +150,8 @@ COUNT_MESSAGES = {
     "overview.sentence_total": (_text("overview.sentence_total", total="{total}", period="{period}"), {
         "fi": ("yhden kerran", "{total} kertaa"), "sv": ("1 gång", "{total} gånger"), "en": ("once", "{total} times")}),
     "audit.intro": (_text("audit.intro"), {
-        "fi": ("1 tapahtuma.", "2 tapahtumaa,"), "sv": ("1 händelse.", "2 händelser,"), "en": ("1 event.", "2 events,")}),
+        "fi": ("1 tapahtuma.", "2 tapahtumaa,"), "sv": ("1 händelse.", "2 händelser,"),
+        "en": ("1 event.", "2 events,")}),
     "upload.errors_title": (_text("upload.errors_title"), {
         "fi": ("Virhe (1)", "Virheet (2)"), "sv": ("Fel (1)", "Fel (2)"), "en": ("Error (1)", "Errors (2)")}),
     "upload.warnings_title": (_text("upload.warnings_title"), {
