@@ -312,17 +312,37 @@ def test_viewers_are_configured_to_see_no_error_details():
     assert config["client"]["showErrorDetails"] == "none"
 
 
-def test_the_data_contract_on_the_upload_page_is_a_section_not_a_second_title():
+@pytest.mark.parametrize(("lang", "title"), [
+    ("fi", "Mitä lähetät joka kuukausi"),
+    ("sv", "Vad du ska skicka varje månad"),
+    ("en", "What to send each month"),
+])
+def test_the_data_contract_on_the_upload_page_is_a_section_not_a_second_title(lang, title):
     from ui.upload_views import contract_for_page
 
-    text = contract_for_page()
-    assert "What to send each month" in text
+    text = contract_for_page(lang)
+    assert text.startswith(f"#### {title}\n")               # its h1, three levels down
     assert not re.search(r"^#{1,3} ", text, flags=re.M)     # the page keeps its one h1
     assert not re.search(r"\]\((?!https?:)", text)           # no link to a file the app does not serve
     # no example in it is a valid identity code (the guard's own examples are masked)
     from data_sources.personal_data import find_hetu
 
     assert [line for line in text.splitlines() if find_hetu(line)] == []
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_upload_page_shows_the_data_contract_in_the_viewers_language(tmp_path, monkeypatch, lang):
+    import i18n
+    from ui.upload_views import contract_for_page
+
+    warehouse_with_one_org(tmp_path, monkeypatch)
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.query_params["lang"] = lang
+    at.switch_page("pages/upload.py")
+    at.run()
+    assert not at.exception
+    [guide] = [e for e in at.expander if e.label == i18n.t(lang, "upload.contract_title")]
+    assert [m.value for m in guide.markdown] == [contract_for_page(lang).strip()]   # Streamlit trims it
 
 
 def period_picker(at):

@@ -5,8 +5,10 @@ resolves to a file in the repository (and an anchor to a heading of it), and not
 outside it. The docs name what the code defines, read from the code itself: every problem
 code (data_sources/problems.py), every code of the contract's lists, which columns are
 required, every setting (settings.Settings), every command and option of cli.py's parser,
-every query and every key of the figures document. The checkers are tested on documents
-made to fail, so a broken convention cannot pass unnoticed.
+every query and every key of the figures document. The data contract is checked in each of
+its three languages (docs/data-contract.md, .fi.md, .sv.md), and the three keep the same
+headings and tables in the same order. The checkers are tested on documents made to fail, so
+a broken convention cannot pass unnoticed.
 """
 
 import argparse
@@ -25,11 +27,13 @@ from data_sources import problems, vocabulary
 from data_sources.headers import REQUIRED_COLUMNS
 from queries import query_names
 from settings import Settings
+from ui.upload_views import CONTRACTS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 README = ROOT / "README.md"
-CONTRACT = DOCS / "data-contract.md"
+CONTRACT = CONTRACTS["en"]   # the contract's sections are named by its English headings
+TRANSLATIONS = [lang for lang in CONTRACTS if lang != "en"]
 FIGURES = DOCS / "figures.md"
 CLI = DOCS / "cli.md"
 DEPLOYMENT = DOCS / "deployment.md"
@@ -41,9 +45,13 @@ SETTINGS_SECTION = "Settings"
 COMMON_OPTIONS_SECTION = "Options every command takes"
 EXIT_CODES_SECTION = "Exit codes"
 README_DOCS_SECTION = "Documentation"
-# the contract's code lists that a member writes in a file
-MEMBER_CODE_LISTS = ("activity_type", "attitude_stage", "respondent_group", "measurement_point",
-                     "status", "reason", "sector")
+# the contract's code lists that a member writes in a file, by the English heading of their table
+MEMBER_CODE_LISTS = {"activity_type": "Activity types", "attitude_stage": "Attitude stages",
+                     "respondent_group": "Respondent groups", "measurement_point": "Measurement times",
+                     "status": "Statuses", "reason": "Reasons", "sector": "Sectors"}
+# how each contract writes "yes" and "no" in its tables (required columns, public sectors)
+YES_NO = {"fi": ("kyllä", "ei"), "sv": ("ja", "nej"), "en": ("yes", "no")}
+IN_STEP = "a change to the data contract is made in all three languages (README, Documentation)"
 
 
 def documents() -> list[Path]:
@@ -85,17 +93,22 @@ def links(text: str) -> list[str]:
     return found
 
 
-def heading_lines(text: str) -> list[tuple[int, str]]:
-    """(level, text) of every ATX heading outside code blocks."""
+def headings(text: str) -> list[tuple[int, int, str]]:
+    """(line number from 0, level, text) of every ATX heading outside code blocks."""
     found, fenced = [], False
-    for line in text.splitlines():
+    for number, line in enumerate(text.splitlines()):
         if _FENCE.match(line.strip()):
             fenced = not fenced
             continue
         match = None if fenced else _HEADING.match(line)
         if match:
-            found.append((len(match.group(1)), match.group(2)))
+            found.append((number, len(match.group(1)), match.group(2)))
     return found
+
+
+def heading_lines(text: str) -> list[tuple[int, str]]:
+    """(level, text) of every ATX heading outside code blocks."""
+    return [(level, heading) for _, level, heading in headings(text)]
 
 
 def slug(heading: str) -> str:
@@ -118,21 +131,48 @@ def anchors(text: str) -> set[str]:
     return result
 
 
+def heading_index(text: str, title: str) -> int:
+    """The place of the (first) heading `title` among a text's headings, counted from 0."""
+    for index, (_, _, heading) in enumerate(headings(text)):
+        if heading == title:
+            return index
+    raise AssertionError(f"no heading {title!r}")
+
+
+def section_at(text: str, index: int) -> str:
+    """The text under the heading at place `index`, up to the next heading of the same or a
+    higher level."""
+    found = headings(text)
+    if not 0 <= index < len(found):
+        raise AssertionError(f"no heading number {index + 1}: the text has {len(found)}")
+    lines = text.splitlines()
+    start, level, _ = found[index]
+    end = next((line for line, deeper, _ in found[index + 1:] if deeper <= level), len(lines))
+    return "\n".join(lines[start + 1:end])
+
+
 def section(text: str, title: str) -> str:
     """The text under the heading `title`, up to the next heading of the same or a higher level."""
+    return section_at(text, heading_index(text, title))
+
+
+def outline(text: str) -> list[tuple[int, list[int]]]:
+    """Each heading's level, with the number of rows of each table between it and the next
+    heading: the shape two translations of a document share."""
     lines = text.splitlines()
-    start = level = None
-    for index, line in enumerate(lines):
-        match = _HEADING.match(line)
-        if not match:
-            continue
-        if start is None and match.group(2) == title:
-            start, level = index + 1, len(match.group(1))
-        elif start is not None and len(match.group(1)) <= level:
-            return "\n".join(lines[start:index])
-    if start is None:
-        raise AssertionError(f"no heading {title!r}")
-    return "\n".join(lines[start:])
+    found = headings(text)
+    shape = []
+    for index, (start, level, _) in enumerate(found):
+        end = found[index + 1][0] if index + 1 < len(found) else len(lines)
+        tables, rows = [], 0
+        for line in [*lines[start + 1:end], ""]:
+            if line.strip().startswith("|"):
+                rows += 1
+            elif rows:
+                tables.append(rows)
+                rows = 0
+        shape.append((level, tables))
+    return shape
 
 
 def table_rows(text: str) -> list[list[str]]:
@@ -262,12 +302,39 @@ def test_link_checker_finds_a_link_to_a_file_a_clone_does_not_have(tmp_path):
 def test_section_reader_refuses_a_missing_heading():
     with pytest.raises(AssertionError):
         section("# A\n\ntext\n", "B")
+    with pytest.raises(AssertionError):
+        section_at("# A\n\ntext\n", 1)
+
+
+def test_section_reader_finds_a_section_by_its_place():
+    text = "# A\n\n## B\n\nb\n\n### C\n\nc\n\n## D\n\nd\n"
+    assert section_at(text, heading_index(text, "B")) == section(text, "B") == "\nb\n\n### C\n\nc\n"
+    assert section_at(text, 3) == "\nd"
+
+
+@pytest.mark.parametrize("translation", [
+    "# A\n\n## B\n\n| x |\n|---|\n| 1 |\n",                 # the same
+    "# Ä\n\n## Bé\n\n| ÿ |\n|---|\n| 2 |\n",                # the same, other words
+])
+def test_outline_sees_the_same_shape_in_other_words(translation):
+    assert outline(translation) == outline("# A\n\n## B\n\n| x |\n|---|\n| 1 |\n") == [(1, []), (2, [3])]
+
+
+@pytest.mark.parametrize("translation", [
+    "# A\n\n### B\n\n| x |\n|---|\n| 1 |\n",                # another level
+    "# A\n\n## B\n\n| x |\n|---|\n",                         # a row short
+    "# A\n\n## B\n\n| x |\n|---|\n| 1 |\n\n| y |\n",      # a table more
+    "# A\n\n## B\n\n| x |\n|---|\n| 1 |\n\n## C\n",       # a heading more
+    "# A\n\n| x |\n|---|\n| 1 |\n\n## B\n",                 # the table under another heading
+])
+def test_outline_sees_a_translation_out_of_step(translation):
+    assert outline(translation) != outline("# A\n\n## B\n\n| x |\n|---|\n| 1 |\n")
 
 
 # ------------------------------------------------------------------------- the repository's docs
 
 def test_the_four_documents_exist():
-    for path in (CONTRACT, FIGURES, CLI, DEPLOYMENT):
+    for path in (*CONTRACTS.values(), FIGURES, CLI, DEPLOYMENT):
         assert path.is_file(), f"{path.relative_to(ROOT)} is missing"
 
 
@@ -283,6 +350,24 @@ def test_readme_lists_every_document():
     assert not missing, f"README's {README_DOCS_SECTION!r} section does not link {missing}"
 
 
+def contract_text(lang: str) -> str:
+    return CONTRACTS[lang].read_text(encoding="utf-8")
+
+
+def contract_heading(lang: str, title: str) -> tuple[str, str]:
+    """The heading of the contract in `lang` that stands where the English contract has
+    `title`, and the text under it: the three contracts keep their headings in the same order
+    (test_the_contracts_have_the_same_headings_and_tables), so a section is found by its place,
+    not by words a translator chose."""
+    index = heading_index(contract_text("en"), title)
+    text = contract_text(lang)
+    return headings(text)[index][2], section_at(text, index)
+
+
+def contract_section(lang: str, title: str) -> str:
+    return contract_heading(lang, title)[1]
+
+
 def _code_rows(section_text: str) -> dict[str, list[str]]:
     """Table rows whose first cell is a `code`, by code."""
     rows = {}
@@ -293,44 +378,118 @@ def _code_rows(section_text: str) -> dict[str, list[str]]:
     return rows
 
 
+def test_the_data_contract_is_in_every_language_of_the_app():
+    assert list(CONTRACTS) == list(i18n.LANGUAGES)
+    for path in CONTRACTS.values():
+        assert path.is_file(), f"{path.relative_to(ROOT)} is missing"
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_the_contracts_have_the_same_headings_and_tables(lang):
+    """Each translation has the English contract's headings, at the same levels and in the same
+    order, and under each the same tables with the same number of rows."""
+    english, translated = outline(contract_text("en")), outline(contract_text(lang))
+    titles = [heading for _, heading in heading_lines(contract_text("en"))]
+    names = [heading for _, heading in heading_lines(contract_text(lang))]
+    for index, (expected, found) in enumerate(zip(english, translated)):
+        assert found == expected, (
+            f"{CONTRACTS[lang].name}: heading {index + 1} ({names[index]!r}) is {found} (level, rows of"
+            f" each table), but {titles[index]!r} in {CONTRACT.name} is {expected}; {IN_STEP}")
+    assert len(translated) == len(english), (
+        f"{CONTRACTS[lang].name} has {len(translated)} headings, {CONTRACT.name} {len(english)}; {IN_STEP}")
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+@pytest.mark.parametrize("title", [ERRORS_SECTION, WARNINGS_SECTION])
+def test_the_contracts_explain_the_same_problem_codes(lang, title):
+    heading, text = contract_heading(lang, title)
+    assert list(_code_rows(text)) == list(_code_rows(contract_section("en", title))), (
+        f"{CONTRACTS[lang].name} {heading!r} lists other codes than {CONTRACT.name} {title!r}; {IN_STEP}")
+
+
+@pytest.mark.parametrize("lang", TRANSLATIONS)
+def test_the_contracts_keep_every_example_of_the_english_one(lang):
+    """What a member types is not translated: every `code span` of the English contract (a code,
+    a header, an accepted or refused way of writing) is in each translation too, which may
+    add its own language's forms beside them."""
+    def examples(text: str) -> set[str]:
+        return {match.group(2) for match in _CODE_SPAN.finditer(text)}
+
+    missing = sorted(examples(contract_text("en")) - examples(contract_text(lang)))
+    assert not missing, f"{CONTRACTS[lang].name} does not give {missing}; {IN_STEP}"
+
+
+@pytest.mark.parametrize("lang", CONTRACTS)
 @pytest.mark.parametrize("code, title", [(code, ERRORS_SECTION) for code in problems.ERROR_CODES]
                          + [(code, WARNINGS_SECTION) for code in problems.WARNING_CODES])
-def test_every_problem_code_is_explained_in_the_data_contract(code, title):
-    rows = _code_rows(section(CONTRACT.read_text(encoding="utf-8"), title))
-    assert code in rows, f"{code} is not a row of the table under {title!r} in docs/data-contract.md"
+def test_every_problem_code_is_explained_in_the_data_contract(lang, code, title):
+    heading, text = contract_heading(lang, title)
+    rows = _code_rows(text)
+    assert code in rows, f"{code} is not a row of the table under {heading!r} in docs/{CONTRACTS[lang].name}"
     assert all(cell for cell in rows[code]), f"{code}: say what it means and how to fix it"
 
 
-def test_the_contract_lists_no_code_the_checker_does_not_have():
-    text = CONTRACT.read_text(encoding="utf-8")
-    listed = set(_code_rows(section(text, ERRORS_SECTION))) | set(_code_rows(section(text, WARNINGS_SECTION)))
+@pytest.mark.parametrize("lang", CONTRACTS)
+def test_the_contract_lists_no_code_the_checker_does_not_have(lang):
+    listed = set(_code_rows(contract_section(lang, ERRORS_SECTION))) | set(
+        _code_rows(contract_section(lang, WARNINGS_SECTION)))
     assert listed <= set(problems.ERROR_CODES) | set(problems.WARNING_CODES)
 
 
+@pytest.mark.parametrize("lang", CONTRACTS)
 @pytest.mark.parametrize("code_list", MEMBER_CODE_LISTS)
-def test_every_value_of_the_code_lists_is_in_the_data_contract(code_list):
-    text = CONTRACT.read_text(encoding="utf-8")
-    missing = [code for code in vocabulary.CODE_LISTS[code_list] if f"`{code}`" not in text]
-    assert not missing, f"docs/data-contract.md does not list {code_list} {missing}"
+def test_every_value_of_the_code_lists_is_in_the_data_contract(lang, code_list):
+    """Each code list's table has a row per code, in the list's order, with its labels in the
+    three languages as the template writes them (i18n/*/codes.toml); activity types name their
+    group and sectors say whether they are public, as data_sources/vocabulary.py has them."""
+    heading, text = contract_heading(lang, MEMBER_CODE_LISTS[code_list])
+    rows = {}
+    for cells in table_rows(text):
+        codes = [match.group(1) for cell in cells if (match := re.fullmatch(r"`([a-z_]+)`", cell))]
+        if codes:
+            rows[codes[0]] = cells
+    where = f"docs/{CONTRACTS[lang].name} {heading!r}"
+    assert list(rows) == list(vocabulary.CODE_LISTS[code_list]), f"{where} does not list {code_list} as the checker"
+    for code, cells in rows.items():
+        labels = [i18n.label(label_lang, code_list, code) for label_lang in i18n.LANGUAGES]
+        missing = [label for label in labels if label not in cells]
+        assert not missing, f"{where}: the row of {code} does not give {missing}"
+        if code_list == "activity_type":
+            group = i18n.label(lang, "activity_group", vocabulary.ACTIVITY_TYPES[code])
+            assert cells[-1].casefold() == group.casefold(), f"{where}: {code} is in the group {group!r}"
+        if code_list == "sector":
+            public = YES_NO[lang][0 if vocabulary.SECTORS[code] else 1]
+            assert cells[-1] == public, f"{where}: {code} is public: {public}"
 
 
+@pytest.mark.parametrize("lang", CONTRACTS)
 @pytest.mark.parametrize("sheet", vocabulary.SHEETS)
-def test_the_data_contract_marks_exactly_the_required_columns(sheet):
-    """Each tab's first table has a row per column, its first cell starting with the Finnish
-    header, its last cell starting with **yes** exactly for REQUIRED_COLUMNS."""
-    text = CONTRACT.read_text(encoding="utf-8")
+def test_the_data_contract_marks_exactly_the_required_columns(lang, sheet):
+    """Each tab's heading names the tab as that language's template does; its first table has
+    a row per column, its first cell the column's headers in the languages and order its own
+    header cell names (`Column (fi · sv · en)`), its last cell starting with **yes** (in the
+    contract's language) exactly for REQUIRED_COLUMNS."""
     name = i18n.label("fi", "sheet", sheet)
-    titles = [heading for _, heading in heading_lines(text) if mentions(heading, name) and "Tab" in heading]
+    titles = [heading for _, heading in heading_lines(contract_text("en"))
+              if mentions(heading, name) and "Tab" in heading]
     assert len(titles) == 1, f"one heading 'Tab …: {name} …' expected, found {titles}"
-    rows = {cells[0].split(" · ")[0]: cells[-1] for cells in first_table(section(text, titles[0]))}
+    heading, text = contract_heading(lang, titles[0])
+    where = f"docs/{CONTRACTS[lang].name} {heading!r}"
+    assert mentions(heading, i18n.label(lang, "sheet", sheet)), f"{where} does not name the tab {sheet}"
+    [header, *table] = first_table(text)
+    order = re.search(r"\(([a-z · ]+)\)", header[0]).group(1).split(" · ")
+    assert sorted(order) == sorted(i18n.LANGUAGES), f"{where}: name the headers in {i18n.LANGUAGES}"
+    assert lang == "en" or order[0] == lang, f"{where}: a member reads its own template's header first"
+    rows = {cells[0]: cells[-1] for cells in table}
+    yes = f"**{YES_NO[lang][0]}**"
     for column in vocabulary.SHEET_COLUMNS[sheet]:
         if column == "source_row":
             continue
-        header = i18n.catalogue("fi")[f"column.{sheet}.{column}"]
-        assert header in rows, f"{name}: no row for {header}"
-        required = rows[header].startswith("**yes**")
+        headers = " · ".join(i18n.catalogue(header_lang)[f"column.{sheet}.{column}"] for header_lang in order)
+        assert headers in rows, f"{where}: no row for {headers}"
+        required = rows[headers].startswith(yes)
         assert required == (column in REQUIRED_COLUMNS[sheet]), (
-            f"{name}: {header} is {'required' if column in REQUIRED_COLUMNS[sheet] else 'optional'}"
+            f"{where}: {headers} is {'required' if column in REQUIRED_COLUMNS[sheet] else 'optional'}"
             f" in the checker but {'required' if required else 'optional'} in the docs")
 
 

@@ -56,22 +56,29 @@ def render_templates(ctx: PageContext) -> None:
         )
 
 
-# the data contract for member organisations, the repository's own document (docs/)
-CONTRACT = Path(__file__).resolve().parents[1] / "docs" / "data-contract.md"
+# the data contract for member organisations in each language, the repository's own
+# documents (docs/); a change to one is made to all three (tests/test_docs.py keeps them in step)
+_DOCS = Path(__file__).resolve().parents[1] / "docs"
+CONTRACTS = {
+    "fi": _DOCS / "data-contract.fi.md",
+    "sv": _DOCS / "data-contract.sv.md",
+    "en": _DOCS / "data-contract.md",
+}
 
 
 def render_contract(ctx: PageContext) -> None:
-    """The data contract one click away: what the template asks, every accepted form,
-    every refusal with its fix. It is the project's own text, so it is shown as Markdown."""
+    """The data contract one click away, in the viewer's language: what the template asks,
+    every accepted form, every refusal with its fix. It is the project's own text, so it is
+    shown as Markdown."""
     with st.expander(ctx.t("upload.contract_title"), icon=":material/menu_book:"):
-        st.markdown(contract_for_page())
+        st.markdown(contract_for_page(ctx.lang))
 
 
-def contract_for_page() -> str:
-    """The contract's Markdown with its headings three levels down, so that inside the page
-    it is a section of the page (the page keeps its one h1), and its links to the
+def contract_for_page(lang: str) -> str:
+    """The contract in `lang` as Markdown with its headings three levels down, so that inside
+    the page it is a section of the page (the page keeps its one h1), and its links to the
     repository's other documents as plain text (the app does not serve them)."""
-    text = CONTRACT.read_text(encoding="utf-8")
+    text = CONTRACTS[lang].read_text(encoding="utf-8")
     text = re.sub(r"^(#{1,3}) ", lambda m: "#" * min(len(m.group(1)) + 3, 6) + " ", text, flags=re.M)
     return re.sub(r"\[([^\]]+)\]\((?!https?:)[^)]*\)", r"\1", text)
 
