@@ -152,6 +152,27 @@ def test_signing_in_and_out_keeps_the_language_the_page_and_the_filters(signed_a
         expect(page.get_by_role("heading", name=T("access.sign_in_title"))).to_be_visible()
 
 
+def test_a_sign_in_left_at_the_provider_steers_no_one_else_on_the_same_browser(signed_app):
+    """An office computer's shared browser profile shares Streamlit's XSRF token: a sign-in left at
+    the provider's page must not hand the next, signed-out visitor its page and choices."""
+    url, _ = signed_app
+    with chromium_page() as first:
+        offline(first)
+        first.goto(f"{url}/demand?lang=sv&compare=year")
+        wait_for_app(first)
+        first.get_by_role("button", name=i18n.t("sv", "access.sign_in_button")).click()
+        expect(first.get_by_role("heading", name="Authorize Client")).to_be_visible()
+        token = [c for c in first.context.cookies() if c["name"] == "_streamlit_xsrf"]
+        assert token
+        # another person at the same computer: a browser context of its own, with that token
+        second = first.context.browser.new_page(viewport={"width": 1400, "height": 1000})
+        second.context.add_cookies(token)
+        second.goto(url)
+        wait_for_app(second)
+        expect(second.get_by_role("heading", name=T("access.sign_in_title"))).to_be_visible()
+        expect(second).to_have_url(re.compile(r"http://127\.0\.0\.1:\d+/?$"))
+
+
 def test_leadership_locks_a_month_and_reads_it_in_the_audit_log_under_its_own_name(signed_app):
     url, _ = signed_app
     email = USERS["johto"][0]

@@ -387,13 +387,14 @@ def test_a_month_not_over_yet_is_stored_and_said_to_show_once_it_ends(demo_db, m
      {"lang": "sv", "compare": "year", "org": "demo_aurinko"}),
     ({"lang": "sv", "next": "https://elsewhere.example/", "x" * 50: "y"}, {"lang": "sv"}),  # not the frame's: left out
     ({"lang": "sv", "org": "a," * 5_000}, {}),        # past the bound: nothing is noted, no half of it
+    ({"lang": "sv", "org": "😀" * 300}, {}),           # 300 characters, 1,200 bytes: past it too
     ({}, {}),
 ])
 def test_a_sign_in_notes_the_frames_choices_only_and_a_bounded_few(query, noted):
     """What the place-to-return-to holds is bounded whatever a crafted address holds: a script that
     clicks "sign in" with huge addresses cannot fill the process's memory (ui.auth.PLACE_LIMIT notes)."""
-    from ui.auth import PLACE_PARAM_CHARS, noted_params
+    from ui.auth import PLACE_PARAM_BYTES, noted_params
 
     kept = noted_params(query)
     assert kept == noted
-    assert sum(len(k) + len(v) for k, v in kept.items()) <= PLACE_PARAM_CHARS
+    assert sum(len(k) + len(v.encode()) for k, v in kept.items()) <= PLACE_PARAM_BYTES

@@ -184,7 +184,7 @@ def sign_out(warehouse: Warehouse, viewer: Viewer, path: str) -> None:
     """End the sign-in in every tab: logged first (every other session of this person checks it on
     its next run), then Streamlit's own cookie is cleared."""
     record_sign_out(warehouse, viewer.email)
-    remember_place(path)
+    remember_place(path, signing_in=False)
     st.logout()
 
 
@@ -197,12 +197,13 @@ def sign_out(warehouse: Warehouse, viewer: Viewer, path: str) -> None:
 # of that token, and the first run of the session that comes back takes it, once. What is noted
 # names nothing but a page and the choices already in the URL; each is checked again when used
 # (a page of this app, a known language, and the pickers read their values as from any URL).
-PLACE_TTL_S = 600
+PLACE_TTL_S = 300
 PLACE_LIMIT = 10_000          # notes kept at most: a script clicking "sign in" cannot fill memory
-PLACE_PARAM_CHARS = 2_000    # all of a note's choices together
+PLACE_PARAM_BYTES = 1_000    # all of a note's choices together, in UTF-8 (an emoji is four)
 # the frame's own choices (ui/context.py); anything else in an address is not noted
 PLACE_PARAMS = ("lang", "period", "compare", "org", "mun", "sector")
-_places: dict[str, tuple[float, str, dict[str, str]]] = {}
+# browser key -> (when, whether it comes back signed in, page, choices)
+_places: dict[str, tuple[float, bool, str, dict[str, str]]] = {}
 _places_lock = threading.Lock()
 
 
@@ -217,32 +218,35 @@ def _browser_key() -> str | None:
 
 
 def noted_params(query: dict) -> dict[str, str]:
-    """The frame's choices of an address, as long as they fit PLACE_PARAM_CHARS together: a
+    """The frame's choices of an address, as long as they fit PLACE_PARAM_BYTES together: a
     note's size is bounded whatever a crafted address holds (nothing is noted past the bound)."""
     params, size = {}, 0
     for name in PLACE_PARAMS:
         value = query.get(name)
         if isinstance(value, str):
-            size += len(name) + len(value)
-            if size > PLACE_PARAM_CHARS:
+            size += len(name) + len(value.encode("utf-8", "surrogatepass"))
+            if size > PLACE_PARAM_BYTES:
                 return {}
             params[name] = value
     return params
 
 
-def remember_place(path: str) -> None:
-    """Note this page and its query for the session that the sign-in or sign-out starts."""
+def remember_place(path: str, signing_in: bool) -> None:
+    """Note this page and its query for the session that the sign-in (or sign-out) starts; only
+    a session that comes back signed in (or signed out) takes it. A browser profile shared on an
+    office computer shares its token: a note left by an abandoned sign-in steers no signed-out
+    visitor, nor does a signed-out one read it."""
     key = _browser_key()
     if key is None:
         return
     params = noted_params(st.query_params.to_dict())
     now = time.monotonic()
     with _places_lock:
-        for old in [k for k, (at, _, _) in _places.items() if now - at > PLACE_TTL_S]:
+        for old in [k for k, (at, *_) in _places.items() if now - at > PLACE_TTL_S]:
             del _places[old]
         while len(_places) >= PLACE_LIMIT:
             del _places[next(iter(_places))]       # the oldest note
-        _places[key] = (now, path[:PLACE_PARAM_CHARS], params)
+        _places[key] = (now, signing_in, path[:PLACE_PARAM_BYTES], params)
 
 
 def take_place() -> str | None:
@@ -254,12 +258,16 @@ def take_place() -> str | None:
     key = _browser_key()
     if key is None:
         return None
+    signed_in = bool(st.user.is_logged_in)
     with _places_lock:
-        noted = _places.pop(key, None)
-    if noted is None or time.monotonic() - noted[0] > PLACE_TTL_S or st.query_params.to_dict():
+        noted = _places.get(key)
+        if noted is None or noted[1] != signed_in:
+            return None       # nothing noted, or noted for the other way back (it stays until it expires)
+        del _places[key]
+    if time.monotonic() - noted[0] > PLACE_TTL_S or st.query_params.to_dict():
         return None       # too old, or the address asks for something of its own
-    st.query_params.from_dict(noted[2])
-    return noted[1]
+    st.query_params.from_dict(noted[3])
+    return noted[2]
 
 
 def go_to_place(path: str | None, navigation, pages) -> None:
@@ -284,12 +292,12 @@ def render_gate(lang: str, settings: Settings, path: str) -> None:
         st.code(t("configure_example"), language="toml")
     elif reason in ("sign_in", "signed_out"):
         if st.button(t("sign_in_button"), type="primary", icon=":material/login:", key=f"{_STATE}_login"):
-            remember_place(path)
+            remember_place(path, signing_in=True)
             st.login()
     elif reason == "no_role":
         email = normalise_email(st.user.get("email"))
         if email:
             st.caption(escape_markdown(t("signed_in_as", email=email)))
         if st.button(t("sign_out_button"), icon=":material/logout:", key=f"{_STATE}_logout"):
-            remember_place(path)
+            remember_place(path, signing_in=False)
             st.logout()

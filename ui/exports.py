@@ -30,14 +30,28 @@ def to_csv_bytes(frame: pd.DataFrame, lang: str) -> bytes:
     return neutralise(frame).to_csv(index=False, sep=separator, decimal=decimal).encode("utf-8-sig")
 
 
-# what Excel does not allow in a sheet's name; nor a name that starts or ends with an apostrophe
-_NOT_IN_SHEET_NAMES = re.compile(r"[\\/?*:\[\]]+")
+# what Excel does not allow in a sheet's name (nor XML in a file: control characters, lone
+# surrogates, U+FFFE and U+FFFF); nor may a name start or end with an apostrophe
+_NOT_IN_SHEET_NAMES = re.compile("[\\\\/?*:\\[\\]\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]+")
+SHEET_NAME_UNITS = 31        # Excel's limit, counted in UTF-16 units (an emoji is two)
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def sheet_name_of(title: str) -> str:
-    """A title as a sheet's name Excel opens: without : \\ / ? * [ ], at most 31 characters."""
-    name = " ".join(_NOT_IN_SHEET_NAMES.sub(" ", title).split()).strip("'")[:31].strip(" '")
-    return name or "data"
+    """A title as a sheet's name Excel opens: without : \\ / ? * [ ] or characters XML cannot
+    hold, at most 31 UTF-16 units, cut at a word where it can be ('Toiminta toimintamuodoittain
+    ku' read as a broken word); "data" when nothing is left (or Excel's reserved "History")."""
+    name = " ".join(_NOT_IN_SHEET_NAMES.sub(" ", title).split()).strip("'")
+    if _units(name) > SHEET_NAME_UNITS:
+        while _units(name) > SHEET_NAME_UNITS:
+            name = name[:-1]
+        space = name.rfind(" ")
+        name = name[:space] if space > SHEET_NAME_UNITS // 2 else name
+    name = name.strip(" '")
+    return name if name and name.lower() != "history" else "data"
 
 
 def to_xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "data") -> bytes:
