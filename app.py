@@ -82,6 +82,8 @@ PAGES = (
 # opens it too (Streamlit's default page answers to / alone: /overview showed its English
 # "Page not found" dialog). The root's own path name is never shown.
 HOME = "home"
+# pages that show no figure: the sidebar's period and scope pickers would change nothing there
+PAGES_WITHOUT_FILTERS = ("upload", "admin", "audit")
 
 if viewer is None:
     # no figure, no filter: every address of the app shows why, and how to get in
@@ -118,8 +120,10 @@ frame.render_viewer(lang, viewer, warehouse, navigation.url_path)
 
 st.sidebar.divider()
 span = frame.data_span(warehouse, version)
-if navigation.url_path in ("admin", "audit"):
-    # pages about the app itself, not about a period: no filters to mislead (the link keeps them)
+if navigation.url_path in PAGES_WITHOUT_FILTERS:
+    # pages about the app itself, or sending data, not about a period: no filters to mislead (a
+    # member's walk-through read the period and the organisations on the upload page, where they
+    # change nothing); the address keeps them for the next page
     period, compare = default_period(local_today(), span[1] if span else None), "previous"
     scope = Scope(exact=frame.exact_view(viewer, None), threshold=settings.suppression_threshold)
 else:

@@ -556,3 +556,12 @@ def test_every_key_of_the_figures_document_is_defined(tmp_path):
             and part not in ("period", "comparison_period") for key in values]
     missing = [key for key in keys if f"`{key}`" not in text]
     assert not missing, f"docs/figures.md does not define {missing}"
+
+
+@pytest.mark.parametrize("path", sorted(DOCS.glob("*.md")), ids=lambda p: p.name)
+def test_no_line_of_the_docs_ends_in_a_hyphen_that_markdown_would_split_from_its_word(path):
+    """'OpenDocument-' at a line's end and 'laskentataulukko' on the next read 'OpenDocument-
+    laskentataulukko' on the upload page: a Markdown line break is a space."""
+    broken = [number for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+              if re.search(r"\w-$", line)]
+    assert broken == [], f"{path.name}: lines {broken} end in a hyphen joined to a word"

@@ -167,3 +167,14 @@ def test_a_count_message_reads_right_for_one_and_for_two(name, lang):
     for n, words in zip((1, 2), expected[lang]):
         # the words whole: "1 rad" is no answer for "1 rader"
         assert re.search(re.escape(words) + r"(?!\w)", render(lang, n)), render(lang, n)
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+@pytest.mark.parametrize("prefix", ["upload.hist_", "upload.pv_", "upload.col_"])
+def test_a_tables_columns_have_names_of_their_own(lang, prefix):
+    """The upload history read "Sent" over two of its columns in English (when, and how)."""
+    names = {key: text for key, text in i18n.catalogue(lang).items()
+             if key.startswith(prefix) and key.count(".") == 1 and "_" not in key[len(prefix):]
+             and not key.endswith(("_mark", "_text", "_network", "_nothing"))}
+    assert len(names) >= 4
+    assert len(set(names.values())) == len(names), names

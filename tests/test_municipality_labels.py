@@ -51,6 +51,9 @@ def test_the_activity_page_names_municipalities_in_its_language(db, monkeypatch,
     assert "?" not in names
     picker = at.multiselect(key=f"frame_mun_{lang}")
     assert {picker.format_func(option) for option in picker.options} == shown
+    # listed by the name shown ("Åbo" after "Nystad" in Swedish, not among the T's as Turku)
+    labels = [picker.format_func(option) for option in picker.options]
+    assert labels == sorted(labels, key=str.casefold)
 
 
 def test_the_unknown_code_is_no_place_on_the_white_spot_map(db, monkeypatch):

@@ -232,3 +232,20 @@ def test_a_tables_xlsx_names_its_sheet_by_the_title():
     for files in (None, {}):   # from the caches keyed by content, and from a view's own memo
         xlsx, _ = ui.widgets._files_of(table, "sv", files, "Verksamhet per månad")
         assert openpyxl.load_workbook(io.BytesIO(xlsx)).sheetnames == ["Verksamhet per månad"]
+
+
+@pytest.mark.parametrize("page", ["pages/activity.py", "pages/attitudes.py", "pages/demand.py"])
+def test_a_page_says_each_sentence_of_its_privacy_legend_once(demo_db, monkeypatch, page):
+    """The same legend under each of the Activity page's six charts read as noise (a member's
+    walk-through): each of its sentences is said once per page, on every run."""
+    at = open_page(demo_db, monkeypatch, page, "sv", role="board")
+    assert not at.exception, [e.value for e in at.exception]
+    perturbed = i18n.t("sv", "common.legend_perturbed", threshold=5)
+    hidden = i18n.t("sv", "common.legend_hidden", threshold=5, largest=4)
+    for _ in range(2):   # a rerun says it again, once
+        captions = [c.value for c in at.caption]
+        assert sum(perturbed in text for text in captions) <= 1
+        assert sum(hidden in text for text in captions) <= 1
+        if page != "pages/demand.py":   # requests are no counts of people: nothing to protect there
+            assert sum(perturbed in text for text in captions) == 1
+        at.run()

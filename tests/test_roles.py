@@ -398,3 +398,11 @@ def test_a_sign_in_notes_the_frames_choices_only_and_a_bounded_few(query, noted)
     kept = noted_params(query)
     assert kept == noted
     assert sum(len(k) + len(v.encode()) for k, v in kept.items()) <= PLACE_PARAM_BYTES
+
+
+def test_the_upload_page_offers_no_period_or_scope_that_would_change_nothing(demo_db, monkeypatch):
+    at = signed_in(demo_db, monkeypatch, MEMBER, "pages/upload.py", compare="year")
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.label for s in at.sidebar.selectbox] == [i18n.t("fi", "frame.language")]
+    assert not at.sidebar.multiselect
+    assert at.query_params["compare"] == "year"      # kept in the address for the next page

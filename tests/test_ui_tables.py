@@ -404,3 +404,27 @@ def test_the_organisation_column_is_left_out_only_when_every_row_is_the_picked_o
 
     table = pd.DataFrame({"Järjestö": ["x"] * len(codes), "Rivejä": [1] * len(codes)})
     assert ("Järjestö" in without_one_org(table, "Järjestö", codes, picked).columns) is kept
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_a_csvs_problem_list_names_no_tab_and_a_workbooks_does(lang):
+    """A member's CSV's list read "Verksamhet" on one row and the file's own name on the next, under
+    a heading "Flik", though a CSV has no tabs (its messages name none)."""
+    import i18n
+    from data_sources.intake import check_upload
+    from data_sources.organisations import Registry
+    from data_sources.templates import filled_workbook
+    from ui.upload_views import problems_table
+
+    lines = ("Päivämäärä;Toimintamuoto;Lukumäärä;Anteckningar\n"
+             "1.11.2026;Vertaistukitapaaminen;-3;soita anna.virtanen@example.com\n")
+    registry = Registry(names={"aurinko": "Aurinko ry"})
+    csv = check_upload("epost.csv", lines.encode(), registry=registry, uploader_org="aurinko")
+    assert {p.code for p in csv.errors} >= {"negative_number", "personal_data"}
+    tab = i18n.t(lang, "upload.col_sheet")
+    assert tab not in problems_table(lang, csv.errors + csv.warnings, with_kind=True).columns
+    rows = pd.DataFrame({"activity_month": ["11/2026"], "activity_type": ["Muu"], "count_activities": [-3]})
+    book = check_upload("raportti.xlsx", filled_workbook({"toiminta": rows}, "fi"), registry=registry,
+                        uploader_org="aurinko")
+    assert book.errors
+    assert tab in problems_table(lang, book.errors, with_kind=True).columns

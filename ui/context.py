@@ -38,6 +38,7 @@ LEADERSHIP = frozenset({"leadership"})
 PERIOD_KINDS = (*ROLLING, "month", "quarter", "half", "year", "range")
 DEFAULT_KIND = "last6"
 _STATE = "frame"  # session-state prefix of the frame's own widgets
+LEGEND_SAID = f"{_STATE}_legend_said"  # the privacy legend's sentences shown in this run (once per page)
 # the frame every page runs in (see page_context)
 FRAME_SCRIPT = Path(__file__).resolve().parents[1] / "app.py"
 
@@ -399,8 +400,10 @@ def render_scope_pickers(lang: str, warehouse: Warehouse, version: int, viewer: 
         format_func=lambda code: org_names[code], placeholder=i18n.t(lang, "filters.all"),
         key=_choice_key("orgs", lang), select_all=False,
     )
+    # in the order of the names shown: in Swedish "Åbo" after "Nystad", not before it as Turku
+    municipalities = sorted(options["municipalities"], key=lambda name: municipality_label(name, lang).casefold())
     chosen_municipalities = sidebar.multiselect(
-        i18n.t(lang, "filters.municipalities"), options["municipalities"],
+        i18n.t(lang, "filters.municipalities"), municipalities,
         default=[m for m in _list_param("mun") if m in options["municipalities"]],
         format_func=lambda name: municipality_label(name, lang),
         placeholder=i18n.t(lang, "filters.all"), key=_choice_key("mun", lang), select_all=False,
@@ -425,6 +428,7 @@ def render_scope_pickers(lang: str, warehouse: Warehouse, version: int, viewer: 
 
 def store_context(context: PageContext) -> None:
     st.session_state[f"{_STATE}_context"] = context
+    st.session_state[LEGEND_SAID] = set()      # what a run has said of the privacy legend (ui.widgets)
 
 
 def page_context() -> PageContext:

@@ -281,10 +281,14 @@ def problems_table(lang: str, problems, with_kind: bool = False) -> pd.DataFrame
     t = lambda k: i18n.t(lang, f"upload.col_{k}")  # noqa: E731
     kind = {t("kind"): [i18n.t(lang, "upload.kind_error" if p.is_error else "upload.kind_warning")
                         for p in problems]} if with_kind else {}
+    # a CSV has no tabs: its problems' messages name none, nor does their table (the column read
+    # "Verksamhet" on one row and the file's own name on the next)
+    tabbed = any(p.sheet and not p.params.get("in_csv") for p in problems)
+    sheet = {} if not tabbed else {
+        t("sheet"): [i18n.label(lang, "sheet", p.sheet) if p.sheet in SHEETS else (p.sheet or "") for p in problems]}
     return pd.DataFrame({
         **kind,
-        t("sheet"): [i18n.label(lang, "sheet", p.sheet) if p.sheet in SHEETS else (p.sheet or "")
-                     for p in problems],
+        **sheet,
         t("row"): [p.row if p.row is not None else "" for p in problems],
         t("column"): [p.column or "" for p in problems],
         t("value"): [p.value or "" for p in problems],

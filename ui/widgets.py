@@ -14,7 +14,7 @@ from data_sources.values import municipality_label
 from i18n.formats import fmt_change, fmt_month, fmt_number, fmt_points, fmt_share
 from queries.suppression import is_hidden, markers_as_text
 from ui import data, narrative
-from ui.context import PageContext, organisation_names
+from ui.context import LEGEND_SAID, PageContext, organisation_names
 from ui.exports import to_csv_bytes, to_xlsx_bytes
 
 
@@ -182,7 +182,13 @@ def privacy_legend(ctx: PageContext, hidden: bool) -> None:
     threshold = ctx.scope.threshold
     parts = [ctx.t("common.legend_hidden", threshold=threshold, largest=threshold - 1)] if hidden else []
     parts.append(ctx.t("common.legend_perturbed", threshold=threshold))
-    st.caption(" ".join(parts))
+    # each sentence once per page: under all six charts of the Activity page it read as noise
+    # (a member's walk-through); the frame empties what was said at the start of every run
+    said = st.session_state.setdefault(LEGEND_SAID, set())
+    parts = [part for part in parts if part not in said]
+    if parts:
+        said.update(parts)
+        st.caption(" ".join(parts))
 
 
 def any_hidden(table: pd.DataFrame) -> bool:
