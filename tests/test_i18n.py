@@ -72,8 +72,8 @@ def test_t_count_takes_the_singular_for_one(lang, n, expected):
     ("fi", {3: 1}, "Tallennus lisää 1 rivin kuukaudelle 3/2025"),
     ("fi", {3: 5}, "Tallennus lisää 5 riviä kuukaudelle 3/2025"),        # one month: not "kuukausille"
     ("fi", {3: 2, 4: 3}, "Tallennus lisää 5 riviä kuukausille 3–4/2025"),
-    ("sv", {3: 5}, "Sparandet lägger till 5 rader för månaden 3/2025"),
-    ("sv", {3: 2, 4: 3}, "Sparandet lägger till 5 rader för månaderna 3–4/2025"),
+    ("sv", {3: 5}, "Om du sparar läggs 5 rader till för månaden 3/2025"),
+    ("sv", {3: 2, 4: 3}, "Om du sparar läggs 5 rader till för månaderna 3–4/2025"),
     ("en", {3: 5}, "Saving adds 5 rows for 3/2025"),
 ])
 def test_the_preview_names_one_month_as_one(lang, rows_by_month, expected):
@@ -119,14 +119,16 @@ COUNT_MESSAGES = {
         "sv": ("uppgiften saknades på 1 rad", "uppgiften saknades på 2 rader"),
         "en": ("left blank on 1 row", "left blank on 2 rows")}),
     "upload.preview_adds": (_text("upload.preview_adds"), {
-        "fi": ("lisää 1 rivin", "lisää 2 riviä"), "sv": ("lägger till 1 rad", "lägger till 2 rader"),
+        "fi": ("lisää 1 rivin", "lisää 2 riviä"), "sv": ("läggs 1 rad till", "läggs 2 rader till"),
         "en": ("adds 1 row", "adds 2 rows")}),
     "upload.preview_adds_month": (_text("upload.preview_adds_month"), {
-        "fi": ("lisää 1 rivin", "lisää 2 riviä"), "sv": ("lägger till 1 rad", "lägger till 2 rader"),
+        "fi": ("lisää 1 rivin", "lisää 2 riviä"), "sv": ("läggs 1 rad till", "läggs 2 rader till"),
         "en": ("adds 1 row", "adds 2 rows")}),
+    # the rows sent replace the stored ones: "adds 35 … and replaces 35" read as 70 rows touched
     "upload.preview_replaces": (_text("upload.preview_replaces"), {
-        "fi": ("korvaa 1 rivin, joka", "korvaa 2 riviä, jotka"), "sv": ("ersätter 1 rad", "ersätter 2 rader"),
-        "en": ("replaces 1 row", "replaces 2 rows")}),
+        "fi": ("sen 1 rivin tilalle, joka", "niiden 2 rivin tilalle, jotka"),
+        "sv": ("i stället för den 1 rad", "i stället för de 2 rader"),
+        "en": ("in place of the 1 row", "in place of the 2 rows")}),
     "problem.more_errors": (_problem("more_errors"), {
         "fi": ("lisäksi 1 muu korjattava kohta, jota ei", "lisäksi 2 muuta korjattavaa kohtaa, joita ei"),
         "sv": ("dessutom 1 annat fel som", "dessutom 2 andra fel som"),

@@ -215,6 +215,9 @@ def test_a_network_upload_for_several_organisations_shows_a_member_nothing_of_th
     assert "Majakka" not in preview.to_csv() and BOSS not in preview.to_csv()
     # every row is the member's own: no organisation column, the same name on every row
     assert i18n.t("fi", "upload.pv_org") not in preview.columns
+    # the large-change column only where a change is large (the warning above the table says so)
+    large = [w for w in at.warning if w.value.startswith(i18n.catalogue("fi")["upload.preview_large"].split(":")[0])]
+    assert (i18n.t("fi", "upload.pv_large") in preview.columns) == bool(large)
 
 
 def test_signed_out_visitors_and_people_without_a_role_see_no_data(demo_db, monkeypatch):
@@ -406,3 +409,19 @@ def test_the_upload_page_offers_no_period_or_scope_that_would_change_nothing(dem
     assert [s.label for s in at.sidebar.selectbox] == [i18n.t("fi", "frame.language")]
     assert not at.sidebar.multiselect
     assert at.query_params["compare"] == "year"      # kept in the address for the next page
+
+
+def test_a_large_change_is_marked_in_its_own_column_and_none_leaves_the_column_out(demo_db, monkeypatch, tmp_path):
+    at = signed_in(copy_of(demo_db, tmp_path), monkeypatch, MEMBER, "pages/upload.py")   # it stores a month
+    marked = i18n.t("fi", "upload.pv_large")
+    for count, large in ((900, True), (None, False)):
+        # then the month as it is stored now, but one less: no large change
+        sent = 899 if count is None else count
+        crafted_upload(at, f"Päivämäärä;Toimintamuoto;Lukumäärä\n5.10.2026;Vertaistukitapaaminen;{sent}\n".encode())
+        frames = [getattr(f.value, "data", f.value) for f in at.main.dataframe]
+        preview = next(f for f in frames if i18n.t("fi", "upload.pv_rows_after") in f.columns)
+        assert (marked in preview.columns) is large
+        if large:
+            confirm = next(b for b in at.button if b.label == i18n.t("fi", "upload.confirm"))
+            confirm.click().run()
+            assert not at.exception
