@@ -54,7 +54,9 @@ def test_an_xlsx_export_keeps_an_address_as_text():
     frame = pd.DataFrame({"Järjestö": ["https://evil.example/login", LINK, "=HYPERLINK(\"x\")"]})
     book = openpyxl.load_workbook(io.BytesIO(exports.to_xlsx_bytes(frame)))
     cells = [row[0] for row in book.active.iter_rows(min_row=2)]
-    assert [c.value for c in cells] == ["https://evil.example/login", LINK, "'=HYPERLINK(\"x\")"]
+    assert [c.value for c in cells] == ["https://evil.example/login", LINK, "=HYPERLINK(\"x\")"]
+    assert [c.data_type for c in cells] == ["s", "s", "s"]      # text, never a formula
+    assert [c.quotePrefix for c in cells] == [False, False, True]  # and stays text once edited
     assert [c.hyperlink for c in cells] == [None, None, None]
 
 
@@ -119,9 +121,8 @@ def test_organisations_missing_last_month_are_named_as_text(hostile_db):
 
 def test_an_organisation_picker_shows_the_name_as_written(hostile_db):
     # selectbox options are plain text in the browser: escaping them would show backslashes
-    at = run_page("pages/upload.py")
-    assert PIXEL in at.selectbox(key="upload_org").options
-    assert PIXEL in at.multiselect(key="frame_orgs_fi").options
+    assert PIXEL in run_page("pages/upload.py").selectbox(key="upload_org").options
+    assert PIXEL in run_page("pages/activity.py").multiselect(key="frame_orgs_fi").options
 
 
 HOSTILE_FILE = f"{LINK}.csv"
