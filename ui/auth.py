@@ -255,7 +255,8 @@ def take_place() -> str | None:
     if st.session_state.get(f"{_STATE}_place_taken"):
         return None
     st.session_state[f"{_STATE}_place_taken"] = True
-    key = _browser_key()
+    # without [auth] nobody signs in or out, and st.user has no is_logged_in at all (it raises)
+    key = _browser_key() if sign_in_configured() else None
     if key is None:
         return None
     signed_in = bool(st.user.is_logged_in)
