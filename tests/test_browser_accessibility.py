@@ -130,12 +130,16 @@ def test_the_page_language_follows_the_picker_by_keyboard(urls):
     with chromium_page() as page:
         open_page(page, f"{urls['board']}/demand", "demand", "fi")
         expect(page.locator("html")).to_have_attribute("lang", "fi")
+        expect(page.get_by_test_id("stSkipToContent")).to_have_text("Siirry pääsisältöön")
         picker = page.get_by_test_id("stSidebar").get_by_role("combobox", name=i18n.t("fi", "frame.language"))
         picker.focus()
         page.keyboard.type("svenska")
         page.keyboard.press("Enter")
         expect(page.get_by_test_id("stMain").locator("h1")).to_have_text(i18n.t("sv", "nav.demand"))
         expect(page.locator("html")).to_have_attribute("lang", "sv")
+        # Streamlit's own skip link and sidebar name, English whatever the page's language, follow it
+        expect(page.get_by_test_id("stSkipToContent")).to_have_text(i18n.t("sv", "frame.skip_to_content"))
+        expect(page.get_by_test_id("stSidebar")).to_have_attribute("aria-label", i18n.t("sv", "frame.sidebar_name"))
         expect_named_charts(page, FIGURE_PAGES["demand"])
         # a chart's name is in the page's language too
         unmet = page.get_by_test_id("stVegaLiteChart").filter(has_text=i18n.t("sv", "demand.unmet_title"))

@@ -4,6 +4,7 @@ The frame (app.py) calls `render_frame_controls()` once per run; pages call `pag
 Filter state lives in the URL query string so that a copied link reopens the same view.
 """
 
+import json
 import runpy
 from dataclasses import dataclass, replace
 from datetime import date
@@ -147,8 +148,9 @@ def accessibility_markup(lang: str) -> str:
     """What makes every page readable beyond Streamlit's defaults (docs/accessibility.md):
     the page's `lang` follows the chosen language, so a screen reader reads Finnish as Finnish
     (Streamlit writes `<html lang="en">` whatever the content); captions have 4.5:1 contrast;
-    the keyboard's focus is always visible. The script sets one attribute and holds no value
-    from outside the app; its own element takes no room on the page."""
+    the keyboard's focus is always visible; Streamlit's skip link and the sidebar's name are in
+    the chosen language. The script holds no value from outside the app (the texts are our own,
+    as JSON strings); its own element takes no room on the page."""
     if lang not in i18n.LANGUAGES:
         raise ValueError(lang)
     rules = [
@@ -156,8 +158,17 @@ def accessibility_markup(lang: str) -> str:
         f":focus-visible {{outline: 3px solid {FOCUS_COLOUR} !important; outline-offset: 2px;}}",
         "[data-testid='stElementContainer']:has(#kokemusmittari-lang) {display: none;}",
     ]
+    # Streamlit's own skip link and the sidebar's name are English whatever the language: a screen
+    # reader user heard "Skip to main content" on a Finnish page (a member's walk-through)
+    skip, sidebar = (json.dumps(i18n.t(lang, key)).replace("</", "<\\/")
+                     for key in ("frame.skip_to_content", "frame.sidebar_name"))
+    script = (f"document.documentElement.lang = '{lang}';"
+              "document.querySelectorAll(\"[data-testid='stSkipToContent']\")"
+              f".forEach(e => {{ e.textContent = {skip}; }});"
+              "document.querySelectorAll(\"[data-testid='stSidebar']\")"
+              f".forEach(e => e.setAttribute('aria-label', {sidebar}));")
     return (f"<style>{' '.join(rules)}</style><span id='kokemusmittari-lang' hidden></span>"
-            f"<script>document.documentElement.lang = '{lang}';</script>")
+            f"<script>{script}</script>")
 
 
 def widget_texts_style(lang: str) -> str:
