@@ -84,6 +84,9 @@ PAGES = (
 HOME = "home"
 # pages that show no figure: the sidebar's period and scope pickers would change nothing there
 PAGES_WITHOUT_FILTERS = ("upload", "admin", "audit")
+# pages that compare the period with another ("" is the root, the Overview): elsewhere a
+# comparison picker was chosen and nothing on the page changed (a member's walk-through)
+PAGES_WITH_COMPARISON = ("", "overview", "activity", "present")
 
 if viewer is None:
     # no figure, no filter: every address of the app shows why, and how to get in
@@ -128,7 +131,8 @@ if navigation.url_path in PAGES_WITHOUT_FILTERS:
     scope = Scope(exact=frame.exact_view(viewer, None), threshold=settings.suppression_threshold)
 else:
     period = frame.render_period_picker(lang, local_today(), span)
-    compare = frame.render_comparison_picker(lang)
+    compare = (frame.render_comparison_picker(lang) if navigation.url_path in PAGES_WITH_COMPARISON
+               else frame.current_comparison())
     scope = frame.render_scope_pickers(lang, warehouse, version, viewer)
 frame.store_context(frame.PageContext(
     lang=lang, warehouse=warehouse, settings=settings, role=role, period=period, scope=scope,

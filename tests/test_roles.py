@@ -425,3 +425,16 @@ def test_a_large_change_is_marked_in_its_own_column_and_none_leaves_the_column_o
             confirm = next(b for b in at.button if b.label == i18n.t("fi", "upload.confirm"))
             confirm.click().run()
             assert not at.exception
+
+
+@pytest.mark.parametrize(("page", "offered"), [
+    ("pages/overview.py", True), ("pages/activity.py", True), ("pages/present.py", True),
+    ("pages/attitudes.py", False), ("pages/demand.py", False), ("pages/completeness.py", False),
+])
+def test_the_comparison_is_offered_only_where_a_page_compares(demo_db, monkeypatch, page, offered):
+    at = signed_in(demo_db, monkeypatch, BOSS, page, compare="year")
+    assert not at.exception, [e.value for e in at.exception]
+    labels = [s.label for s in at.sidebar.selectbox]
+    assert (i18n.t("fi", "filters.compare") in labels) is offered
+    assert at.query_params["compare"] == "year"          # kept in the address either way
+    assert context(at).compare == "year"

@@ -333,11 +333,16 @@ def render_period_picker(lang: str, today: date, span: tuple[date, date] | None 
 COMPARISONS = ("previous", "year")
 
 
+def current_comparison() -> str:
+    """The comparison the address asks for, on a page that shows none (it is kept for the next)."""
+    raw = st.query_params.get("compare", COMPARISONS[0])
+    return raw if raw in COMPARISONS else COMPARISONS[0]
+
+
 def render_comparison_picker(lang: str) -> str:
     """What the period is compared with: the period of equal length before, or a year earlier."""
-    raw = st.query_params.get("compare", COMPARISONS[0])
     compare = st.sidebar.selectbox(
-        i18n.t(lang, "filters.compare"), COMPARISONS, index=COMPARISONS.index(raw) if raw in COMPARISONS else 0,
+        i18n.t(lang, "filters.compare"), COMPARISONS, index=COMPARISONS.index(current_comparison()),
         format_func=lambda c: i18n.t(lang, f"filters.compare_{c}"), key=_choice_key("compare", lang))
     _set_param("compare", compare, COMPARISONS[0])
     return compare
