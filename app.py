@@ -123,6 +123,7 @@ frame.render_viewer(lang, viewer, warehouse, navigation.url_path)
 
 st.sidebar.divider()
 span = frame.data_span(warehouse, version)
+frame.carry_choices()
 if navigation.url_path in PAGES_WITHOUT_FILTERS:
     # pages about the app itself, or sending data, not about a period: no filters to mislead (a
     # member's walk-through read the period and the organisations on the upload page, where they
@@ -134,6 +135,7 @@ else:
     compare = (frame.render_comparison_picker(lang) if navigation.url_path in PAGES_WITH_COMPARISON
                else frame.current_comparison())
     scope = frame.render_scope_pickers(lang, warehouse, version, viewer)
+frame.keep_choices()
 frame.store_context(frame.PageContext(
     lang=lang, warehouse=warehouse, settings=settings, role=role, period=period, scope=scope,
     data_version=version, today=local_today(), compare=compare, viewer=viewer,

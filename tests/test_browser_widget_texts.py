@@ -149,3 +149,14 @@ def test_after_a_language_switch_every_sidebar_choice_reads_in_the_new_language(
             expect(chips.get_by_text(i18n.label(old, "sector", sector), exact=True)).to_have_count(0)
         expect(page).to_have_url(re.compile("compare=year"))
         expect(page).to_have_url(re.compile(f"sector={sector}"))
+        # through the upload page, which shows no filters, and Demand, which compares nothing:
+        # back on the Overview the choices are still there (Streamlit clears the query on a switch)
+        nav = page.get_by_test_id("stSidebarNav")
+        for key in ("upload", "demand", "overview"):
+            nav.get_by_role("link", name=i18n.t("en", f"nav.{key}")).click()
+            wait_for_app(page)
+            expect(page.get_by_test_id("stMain").locator("h1")).to_have_text(i18n.t("en", f"nav.{key}"))
+        box = sidebar.get_by_test_id("stSelectbox").filter(has_text=i18n.t("en", "filters.compare"))
+        expect(box.get_by_role("combobox")).to_have_value(i18n.t("en", "filters.compare_year"))
+        chips = sidebar.get_by_test_id("stMultiSelect").filter(has_text=i18n.t("en", "filters.sectors"))
+        expect(chips.get_by_text(i18n.label("en", "sector", sector), exact=True)).to_be_visible()

@@ -215,6 +215,26 @@ def render_language_picker() -> str:
     return lang
 
 
+# the frame's choices kept in the address; a page that shows no picker for one keeps it too
+CHOICES = ("period", "compare", "org", "mun", "sector")
+_CARRIED = f"{_STATE}_carried"
+
+
+def carry_choices() -> None:
+    """Put back the choices a page switch dropped from the address. Streamlit clears the query on
+    a switch; a choice whose picker the page draws is put back by its widget, but one the page
+    shows no picker for (the upload page has none, Demand no comparison) was lost on the way
+    to the next page. Called before the pickers, with what the run before kept (keep_choices)."""
+    for name, value in st.session_state.get(_CARRIED, {}).items():
+        if name not in st.query_params:
+            st.query_params[name] = value
+
+
+def keep_choices() -> None:
+    """What the next page switch is to carry: the choices in the address after this run's pickers."""
+    st.session_state[_CARRIED] = {name: st.query_params[name] for name in CHOICES if name in st.query_params}
+
+
 def _choice_key(name: str, lang: str) -> str:
     """A sidebar choice's key, one per language. Streamlit keeps the text a choice shows in the
     browser while its key stays the same: after a switch to Swedish the sidebar still read
