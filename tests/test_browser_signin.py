@@ -142,7 +142,9 @@ def test_signing_in_and_out_keeps_the_language_the_page_and_the_filters(signed_a
         expect(page).to_have_url(re.compile("compare=year"))
         expect(page.get_by_role("heading", name=sv("nav.demand"), exact=True)).to_be_visible()
         # the Demand page compares nothing (no picker); the next page that does reads it from the address
+        wait_for_app(page)     # the run that switched to /demand is over before the next click
         page.get_by_test_id("stSidebarNav").get_by_role("link", name=sv("nav.overview")).click()
+        expect(page.get_by_test_id("stMain").locator("h1")).to_have_text(sv("nav.overview"))
         wait_for_app(page)
         compare = page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").filter(has_text=sv("filters.compare"))
         expect(compare.get_by_role("combobox")).to_have_value(sv("filters.compare_year"))
