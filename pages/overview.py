@@ -1,7 +1,5 @@
 """Overview: the headline tiles for the chosen period against the one before, and the monthly trend."""
 
-from dataclasses import replace
-
 import streamlit as st
 
 from ui import data, views, widgets
@@ -23,7 +21,7 @@ for row in (tiles[:3], tiles[3:]):
         with column:
             widgets.metric_tile(ctx, tile)
 trend = views.overview_trend(ctx)
-# one legend for the tiles and the chart of the same counts: under each, it read as the same
-# sentence twice on one screen
+# one legend, under the tiles, for them and the chart of the same counts (the chart's own
+# sentences are then said already: widgets.privacy_legend says each once per page)
 widgets.privacy_legend(ctx, any(tile.hidden for tile in tiles) or widgets.any_hidden(trend.table))
-widgets.show_view(ctx, replace(trend, protected=False))
+widgets.show_view(ctx, trend)

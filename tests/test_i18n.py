@@ -107,6 +107,12 @@ def _text(key: str, **params):
     return lambda lang, n: i18n.t_count(lang, key, n, count=n, rows=n, months="3/2025", dates="2.4.2025", **params)
 
 
+# the words of messages that say the same in two places (a file's and a sheet's, all months and one)
+ADDS = {"fi": ("lisää 1 rivin", "lisää 2 riviä"), "sv": ("läggs 1 rad till", "läggs 2 rader till"),
+        "en": ("adds 1 row", "adds 2 rows")}
+REFUSED = {"fi": ("1 korjattava kohta", "2 korjattavaa kohtaa"), "sv": ("1 punkt att rätta", "2 punkter att rätta"),
+           "en": ("1 thing to fix", "2 things to fix")}
+
 # Every message that counts rows (or the problems of a file), as the user reads it with a
 # count of 1 and of 2: the noun (and in Swedish its participle) agrees with the count.
 COUNT_MESSAGES = {
@@ -118,12 +124,8 @@ COUNT_MESSAGES = {
         "fi": ("1 riviltä tieto puuttui", "2 riviltä tieto puuttui"),
         "sv": ("uppgiften saknades på 1 rad", "uppgiften saknades på 2 rader"),
         "en": ("left blank on 1 row", "left blank on 2 rows")}),
-    "upload.preview_adds": (_text("upload.preview_adds"), {
-        "fi": ("lisää 1 rivin", "lisää 2 riviä"), "sv": ("läggs 1 rad till", "läggs 2 rader till"),
-        "en": ("adds 1 row", "adds 2 rows")}),
-    "upload.preview_adds_month": (_text("upload.preview_adds_month"), {
-        "fi": ("lisää 1 rivin", "lisää 2 riviä"), "sv": ("läggs 1 rad till", "läggs 2 rader till"),
-        "en": ("adds 1 row", "adds 2 rows")}),
+    "upload.preview_adds": (_text("upload.preview_adds"), ADDS),
+    "upload.preview_adds_month": (_text("upload.preview_adds_month"), ADDS),
     # the rows sent replace the stored ones: "adds 35 … and replaces 35" read as 70 rows touched
     "upload.preview_replaces": (_text("upload.preview_replaces"), {
         "fi": ("sen 1 rivin tilalle, joka", "niiden 2 rivin tilalle, jotka"),
@@ -140,12 +142,8 @@ COUNT_MESSAGES = {
     "upload.more_problems": (_text("upload.more_problems"), {
         "fi": ("ja 1 muu kohta:", "ja 2 muuta kohtaa:"), "sv": ("och 1 punkt till:", "och 2 punkter till:"),
         "en": ("and 1 more:", "and 2 more:")}),
-    "upload.refused": (_text("upload.refused"), {
-        "fi": ("1 korjattava kohta", "2 korjattavaa kohtaa"), "sv": ("1 punkt att rätta", "2 punkter att rätta"),
-        "en": ("1 thing to fix", "2 things to fix")}),
-    "gsheets.refused": (_text("gsheets.refused"), {
-        "fi": ("1 korjattava kohta", "2 korjattavaa kohtaa"), "sv": ("1 punkt att rätta", "2 punkter att rätta"),
-        "en": ("1 thing to fix", "2 things to fix")}),
+    "upload.refused": (_text("upload.refused"), REFUSED),
+    "gsheets.refused": (_text("gsheets.refused"), REFUSED),
     "upload.warnings": (_text("upload.warnings"), {
         "fi": ("1 huomio:", "Huomioita 2:"), "sv": ("1 observation:", "2 observationer:"),
         "en": ("1 warning:", "2 warnings:")}),

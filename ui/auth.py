@@ -200,8 +200,6 @@ def sign_out(warehouse: Warehouse, viewer: Viewer, path: str) -> None:
 PLACE_TTL_S = 300
 PLACE_LIMIT = 10_000          # notes kept at most: a script clicking "sign in" cannot fill memory
 PLACE_PARAM_BYTES = 1_000    # all of a note's choices together, in UTF-8 (an emoji is four)
-# the frame's own choices (ui/context.py); anything else in an address is not noted
-PLACE_PARAMS = ("lang", "period", "compare", "org", "mun", "sector")
 # browser key -> (when, whether it comes back signed in, page, choices)
 _places: dict[str, tuple[float, bool, str, dict[str, str]]] = {}
 _places_lock = threading.Lock()
@@ -220,8 +218,10 @@ def _browser_key() -> str | None:
 def noted_params(query: dict) -> dict[str, str]:
     """The frame's choices of an address, as long as they fit PLACE_PARAM_BYTES together: a
     note's size is bounded whatever a crafted address holds (nothing is noted past the bound)."""
+    from ui.context import CHOICES  # the frame's own choices; anything else in an address is not noted
+
     params, size = {}, 0
-    for name in PLACE_PARAMS:
+    for name in ("lang", *CHOICES):
         value = query.get(name)
         if isinstance(value, str):
             size += len(name) + len(value.encode("utf-8", "surrogatepass"))

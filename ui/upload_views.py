@@ -270,13 +270,11 @@ def render_preview_table(ctx: PageContext, preview: UploadPreview, key: str, org
     table = without_one_org(preview_table(ctx.lang, preview, org_names, hide_below, foreign), ctx.t("upload.pv_org"),
                             [c.org_code for c in preview.changes], org_code)
     marked = ctx.t("upload.pv_large")
-    if not large:
-        # an empty column, when no change is large, only pushed the last ones out of sight at 1400 px
-        st.dataframe(table.drop(columns=[marked]), hide_index=True, width="stretch", key=f"{key}_preview")
-        return
-    styled = table.style.apply(
-        lambda row: ["background-color: #fde2c8; font-weight: 600" if row[marked] else "" for _ in row], axis=1)
-    st.dataframe(styled, hide_index=True, width="stretch", key=f"{key}_preview")
+    # an empty column, when no change is large, only pushed the last ones out of sight at 1400 px
+    shown = table.style.apply(
+        lambda row: ["background-color: #fde2c8; font-weight: 600" if row[marked] else "" for _ in row], axis=1,
+    ) if large else table.drop(columns=[marked])
+    st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_preview")
 
 
 def problems_table(lang: str, problems, with_kind: bool = False) -> pd.DataFrame:
