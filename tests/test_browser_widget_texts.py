@@ -8,6 +8,7 @@ import re
 import pytest
 from browser_support import choose, chromium_page, screenshot, wait_for_app
 from browser_waits import RUN_TIMEOUT, open_page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 import i18n
@@ -102,8 +103,16 @@ def test_tile_labels_and_download_buttons_are_read_whole_not_cut_off(app_url, la
     """A walk-through read "Kokemustoimijoiden osalli…" and "CSV: Kapasite…": they wrap now."""
     with chromium_page() as page:
         open_page(page, f"{app_url}/{page_key}?lang={lang}", page_key, lang)
-        labels = page.locator("[data-testid='stMetricLabel'] *, [data-testid='stDownloadButton'] button *")
+        selector = "[data-testid='stMetricLabel'] *, [data-testid='stDownloadButton'] button *"
+        labels = page.locator(selector)
         expect(labels.first).to_be_attached()
+        # measured once the layout has settled (read at once, a tile beside a sidebar still being
+        # drawn was once measured cut in a full run); a label that stays cut fails below
+        try:
+            page.wait_for_function("s => [...document.querySelectorAll(s)]"
+                                   ".every(e => e.scrollWidth <= e.clientWidth + 1)", arg=selector, timeout=10_000)
+        except PlaywrightTimeout:
+            pass
         # Streamlit cuts a label in an element of its own (stMarkdownEllipsis) around the text
         cut = labels.evaluate_all("items => items.filter(e => e.scrollWidth > e.clientWidth + 1)"
                                   ".map(e => e.textContent)")
